@@ -1,0 +1,77 @@
+# Werkplaats intake assistant. The two commands that matter: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+BACKEND_VENV := .venv-backend
+BOT_VENV     := .venv-bot
+BPY := $(BACKEND_VENV)/bin/python
+RPY := $(BOT_VENV)/bin/python
+export RASA_TELEMETRY_ENABLED ?= false
+export PYTHONPATH := $(CURDIR)
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help setup run train test test-unit test-backend test-pg test-bot test-stack eval bench lint chromium clean
+
+help:
+	@echo "make run    set everything up, train if needed, start the product on http://127.0.0.1:$${PORT:-8000}"
+	@echo "make test   run the whole test suite"
+	@echo "make eval   NLU cross-validation report     make bench   latency benchmark"
+
+$(BACKEND_VENV)/.installed: pyproject.toml scripts/deps.py
+	@echo "== backend environment (python3) =="
+	python3 -m venv $(BACKEND_VENV)
+	$(BPY) -m pip install -q --upgrade pip
+	$(BPY) -m pip install -q $$(python3 scripts/deps.py main dev | sed 's/.*/"&"/' | xargs)
+	touch $@
+
+$(BOT_VENV)/.installed: pyproject.toml scripts/deps.py
+	@echo "== bot environment (Python 3.10, Rasa 3.6.21; takes a few minutes the first time) =="
+	$$(bash scripts/find_python310.sh) -m venv $(BOT_VENV)
+	$(RPY) -m pip install -q --upgrade "pip<24.1" wheel
+	$(RPY) -m pip install -q $$(python3 scripts/deps.py bot | sed 's/.*/"&"/' | xargs)
+	touch $@
+
+setup: $(BACKEND_VENV)/.installed $(BOT_VENV)/.installed
+
+train: setup
+	@$(RPY) -m scripts.train
+
+run: setup train
+	@$(BPY) -m backend.stack
+
+lint: $(BACKEND_VENV)/.installed
+	$(BACKEND_VENV)/bin/ruff check backend actions bot scripts tests
+
+# Headless Chromium for the browser tests comes from Debian's packages.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { echo "== installing Debian chromium =="; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: setup chromium lint test-unit test-backend test-pg train test-stack
+
+test-unit: setup
+	@echo "== bot/actions unit tests (Python 3.10) =="
+	$(RPY) -m pytest -q tests/bot tests/actions
+
+test-backend: setup
+	@echo "== backend tests on SQLite =="
+	$(BPY) -m pytest -q tests/backend
+
+test-pg: setup
+	@echo "== backend tests on PostgreSQL (127.0.0.1:5432) =="
+	TEST_DATABASE=postgresql $(BPY) -m pytest -q tests/backend
+
+test-stack: setup train
+	@echo "== rasa data validate =="
+	$(BOT_VENV)/bin/rasa data validate --data nlu_data --fail-on-warnings --quiet
+	@echo "== whole stack: Rasa test stories, API end to end, browser =="
+	$(BPY) -m pytest -q tests/e2e
+
+eval: setup
+	$(RPY) -m scripts.evaluate
+
+bench: setup train
+	$(BPY) -m scripts.bench
+
+clean:
+	rm -rf $(BACKEND_VENV) $(BOT_VENV) models var/*.db var/spacy_nl results

@@ -1,0 +1,1 @@
+"""Custom actions of the intake assistant (rasa-sdk). One module per feature."""

@@ -1,0 +1,72 @@
+"""Opening, stop, restart and the fallback."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, AllSlotsReset, SlotSet, UserUtteranceReverted
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.submit import SubmitIntake
+from actions.texts import greeting
+
+
+class Greet(Action):
+    def name(self) -> str:
+        return "action_greet"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> list:
+        dispatcher.utter_message(text=greeting())
+        return []
+
+
+class StopIntake(Action):
+    def name(self) -> str:
+        return "action_stop_intake"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> list:
+        if tracker.get_slot("ticket_reference"):
+            dispatcher.utter_message(
+                text=f"Oké. Je aanvraag {tracker.get_slot('ticket_reference')} blijft gewoon staan. "
+                "Tot ziens!"
+            )
+            return []
+        dispatcher.utter_message(
+            text="Oké, ik stop. Er is geen aanvraag verstuurd. Wil je later toch verder? "
+            "Typ dan 'opnieuw'."
+        )
+        return [ActiveLoop(None), AllSlotsReset(), SlotSet("intake_outcome", "stopped")]
+
+
+class RestartIntake(Action):
+    def name(self) -> str:
+        return "action_restart_intake"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> list:
+        dispatcher.utter_message(text="Goed, we beginnen opnieuw.")
+        return [ActiveLoop(None), AllSlotsReset()]
+
+
+class DefaultFallback(Action):
+    """Messages that no rule covers, e.g. after the intake is done."""
+
+    def name(self) -> str:
+        return "action_default_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> list:
+        reference = tracker.get_slot("ticket_reference")
+        if tracker.get_slot("intake_outcome") == "store_failed":
+            return await SubmitIntake().run(dispatcher, tracker, domain)
+        if reference:
+            text = (
+                f"Je aanvraag is al verstuurd (nummer {reference}); de werkplaats neemt contact met "
+                "je op. Een nieuwe vraag? Typ 'opnieuw'. Iemand spreken? Typ 'medewerker'."
+            )
+        elif tracker.get_slot("intake_outcome"):
+            text = "Wil je (opnieuw) een aanvraag doen? Typ 'opnieuw'. Of typ 'medewerker'."
+        else:
+            text = (
+                "Sorry, dat begreep ik niet. Typ 'opnieuw' om te beginnen, of 'medewerker' als je "
+                "iemand wilt spreken."
+            )
+        dispatcher.utter_message(text=text)
+        return [UserUtteranceReverted()]

@@ -1,0 +1,67 @@
+"""validate_intake_form: the order of the questions, interruptions, and the validators."""
+
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions import form_order
+from actions.confirm_validation import ConfirmValidators
+from actions.contact_validation import ContactValidators
+from actions.detail_validation import DetailValidators
+from actions.need_validation import NeedValidators
+from actions.validation_base import latest_intent
+from bot import parsing
+
+# Intents that answer no question: reply, then ask the same question again.
+INTERRUPTIONS = {
+    "greet": "utter_greet_again",
+    "chitchat": "utter_chitchat",
+    "insult": "utter_insult",
+    "ask_privacy": "utter_privacy",
+    "out_of_scope": "utter_out_of_scope",
+    "thanks": "utter_thanks",
+    "goodbye": "utter_goodbye_midway",
+}
+INTERRUPTION_CONFIDENCE = 0.75
+# Free-text questions where a long answer is an answer, whatever it sounds like.
+FREE_TEXT = {"need_description", "need_problem", "need_goal", "need_tried"}
+YES_NO = {"consent_privacy", "consent_followup", "eligibility_insist", "summary_confirmed"}
+
+
+def interruption(tracker: Tracker, requested: str | None) -> str | None:
+    """The response for an off-track message, or None when it answers the question."""
+    if not requested or requested not in tracker.slots_to_validate():
+        return None
+    name, confidence = latest_intent(tracker)
+    text = str((tracker.latest_message or {}).get("text") or "")
+    if name not in INTERRUPTIONS or confidence < INTERRUPTION_CONFIDENCE:
+        return None
+    if requested in YES_NO and parsing.parse_yes_no(text) is not None:
+        return None
+    if requested in FREE_TEXT and len(text.split()) > 8 and name != "insult":
+        return None
+    return INTERRUPTIONS[name]
+
+
+class ValidateIntakeForm(
+    NeedValidators, DetailValidators, ContactValidators, ConfirmValidators, FormValidationAction
+):
+    def name(self) -> str:
+        return "validate_intake_form"
+
+    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> list[str]:
+        return form_order.required_slots(tracker.slots)
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        requested = tracker.get_slot("requested_slot")
+        response = interruption(tracker, requested)
+        if response:
+            dispatcher.utter_message(response=response)
+            return [SlotSet(requested, None), SlotSet("requested_slot", requested)]
+        return await super().run(dispatcher, tracker, domain)

@@ -1,0 +1,64 @@
+"""After the form: write the ticket through the backend, or close politely without one."""
+
+from __future__ import annotations
+
+import logging
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.clients.backend import BackendClient, BackendError
+from actions.form_order import INELIGIBLE
+from actions.intake_data import ticket_payload
+from actions.texts import HELPDESK
+
+log = logging.getLogger(__name__)
+
+
+class SubmitIntake(Action):
+    def __init__(self, client: BackendClient | None = None) -> None:
+        self.client = client or BackendClient()
+
+    def name(self) -> str:
+        return "action_submit_intake"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> list:
+        slots = tracker.slots
+        if slots.get("eligibility") in INELIGIBLE and slots.get("eligibility_insist") is False:
+            dispatcher.utter_message(
+                text="Helder. Ik maak geen aanvraag aan. Veel succes, en wie weet tot later! "
+                "Typ 'opnieuw' als je toch een vraag voor je bedrijf hebt."
+            )
+            return [SlotSet("intake_outcome", "referred")]
+        if slots.get("consent_privacy") is not True:
+            dispatcher.utter_message(
+                text="Dat begrijp ik. Zonder toestemming maak ik geen aanvraag aan en bewaren we je "
+                f"antwoorden niet als aanvraag. Wil je toch hulp? Mail of bel de helpdesk: "
+                f"{HELPDESK}. Of typ 'opnieuw' om opnieuw te beginnen."
+            )
+            return [SlotSet("intake_outcome", "no_consent")]
+        try:
+            ticket = await self.client.create_ticket(ticket_payload(tracker.sender_id, slots))
+        except BackendError as exc:
+            log.error("ticket for %s not stored: %s", tracker.sender_id, exc)
+            dispatcher.utter_message(
+                text="Sorry, het opslaan van je aanvraag lukt nu even niet. Je antwoorden staan in "
+                "dit gesprek. Typ zo 'versturen' om het nog eens te proberen, of mail de helpdesk: "
+                f"{HELPDESK}."
+            )
+            return [SlotSet("intake_outcome", "store_failed")]
+        dispatcher.utter_message(
+            text=f"Dank je wel! Je aanvraag is verstuurd. Je nummer is {ticket['reference']}.\n"
+            f"{ticket['werkplaats']} pakt je vraag op. Wat gebeurt er nu?\n"
+            "1. Binnen 5 werkdagen neemt iemand van de werkplaats contact met je op.\n"
+            "2. Samen kijken jullie wat past: een kort project, een langer project met studenten, "
+            "een workshop of een vragenuur.\n"
+            "3. Daarna gaan studenten met je vraag aan de slag.\n"
+            "Bewaar je nummer. Heb je nog een andere vraag? Typ 'opnieuw'."
+        )
+        return [
+            SlotSet("ticket_reference", ticket["reference"]),
+            SlotSet("werkplaats", ticket["werkplaats"]),
+            SlotSet("intake_outcome", "ticket"),
+        ]

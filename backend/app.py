@@ -1,0 +1,105 @@
+"""The hub's ASGI app factory."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from backend import web
+from backend.api import conversations, health, tickets
+from backend.db import Database
+from backend.rasa_client import RasaClient
+from backend.services.turns import TurnService
+from backend.services.werkplaatsen import load_directory
+from backend.settings import Settings, load_settings
+
+log = logging.getLogger("backend")
+
+
+class BodyLimit:
+    """Refuse request bodies over the limit with 413, before they are read into memory."""
+
+    def __init__(self, app, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
+            return await _too_large(send)
+        seen = 0
+
+        async def limited_receive():
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
+                raise _TooLarge
+            return message
+
+        try:
+            return await self.app(scope, limited_receive, send)
+        except _TooLarge:
+            return await _too_large(send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _too_large(send) -> None:
+    body = b'{"detail":"request body too large"}'
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    # Never echo the (possibly huge or personal) input back.
+    errors = [{"loc": e.get("loc"), "msg": e.get("msg"), "type": e.get("type")}
+              for e in exc.errors()]
+    return JSONResponse({"detail": errors}, status_code=422)
+
+
+def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
+                        headers=getattr(exc, "headers", None))
+
+
+def _server_error(_request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error", exc_info=exc)
+    return JSONResponse({"detail": "internal error"}, status_code=500)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or load_settings()
+    directory = load_directory(settings.werkplaatsen_file)  # a bad file stops start-up here
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        await app.state.rasa.close()
+        app.state.db.engine.dispose()
+
+    app = FastAPI(title="Werkplaats intake API", version="1.0", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.directory = directory
+    app.state.db = Database(settings.database_url)
+    app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_token, settings.rasa_timeout)
+    app.state.turns = TurnService(app.state.db, app.state.rasa)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _server_error)
+    for router in (health.router, conversations.router, tickets.router, web.router):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=str(web.HERE / "static")), name="static")
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    return app

@@ -1,0 +1,73 @@
+"""The backend's only way to Rasa: its REST channel for turns, /model/parse for classification."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import httpx
+
+
+class RasaUnavailable(RuntimeError):
+    """Rasa did not answer (down, starting, or timed out)."""
+
+
+@dataclass
+class BotMessage:
+    text: str
+    buttons: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"text": self.text, "buttons": self.buttons}
+
+
+def _to_messages(payload: object) -> list[BotMessage]:
+    messages: list[BotMessage] = []
+    for item in payload if isinstance(payload, list) else []:
+        if not isinstance(item, dict):
+            continue
+        text = str(item.get("text") or "")
+        buttons = [
+            {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
+            for b in item.get("buttons") or []
+            if isinstance(b, dict)
+        ]
+        if text or buttons:
+            messages.append(BotMessage(text, buttons))
+    return messages
+
+
+class RasaClient:
+    def __init__(self, base_url: str, token: str = "", timeout: float = 30.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self._http = httpx.AsyncClient(timeout=timeout)
+
+    async def close(self) -> None:
+        await self._http.aclose()
+
+    async def send(self, sender: str, text: str) -> list[BotMessage]:
+        try:
+            response = await self._http.post(
+                f"{self.base_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}
+            )
+            response.raise_for_status()
+            return _to_messages(response.json())
+        except (httpx.HTTPError, ValueError) as exc:
+            raise RasaUnavailable(str(exc) or type(exc).__name__) from exc
+
+    async def parse(self, text: str) -> dict:
+        try:
+            response = await self._http.post(
+                f"{self.base_url}/model/parse", params={"token": self.token}, json={"text": text}
+            )
+            response.raise_for_status()
+            return response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise RasaUnavailable(str(exc) or type(exc).__name__) from exc
+
+    async def healthy(self) -> bool:
+        try:
+            response = await self._http.get(f"{self.base_url}/status", params={"token": self.token})
+            return response.status_code == 200 and bool(response.json().get("model_file"))
+        except (httpx.HTTPError, ValueError):
+            return False

@@ -1,0 +1,122 @@
+"""Intake tickets: idempotent creation per conversation, lookup and listing."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from backend.db import Database
+from backend.models import Conversation, Ticket, iso
+from backend.services.conversations import ConversationNotFound
+from backend.services.werkplaatsen import Directory
+
+STATUSES = ("nieuw", "in behandeling", "gematcht", "doorverwezen", "afgerond")
+
+
+def _reference(ticket: Ticket) -> str:
+    return f"DW-{ticket.created_at.year}-{ticket.id:05d}"
+
+
+def _existing(db: Session, conversation_id: str) -> Ticket | None:
+    return db.scalar(select(Ticket).where(Ticket.conversation_id == conversation_id))
+
+
+def create_ticket(database: Database, *, data: dict, directory: Directory) -> tuple[Ticket, bool]:
+    """Create the ticket for a conversation, or return the one it already has: (ticket, created)."""
+    conversation_id = data["conversation_id"]
+    try:
+        with database.session() as db:
+            conversation = db.get(Conversation, conversation_id)
+            if conversation is None:
+                raise ConversationNotFound(conversation_id)
+            existing = _existing(db, conversation_id)
+            if existing is not None:
+                return existing, False
+            company, contact = data["company"], data["contact"]
+            postcode = (company.get("postcode") or "").upper().replace(" ", "")
+            postcode = f"{postcode[:4]} {postcode[4:]}" if len(postcode) == 6 else postcode
+            ticket = Ticket(
+                conversation_id=conversation_id,
+                channel=conversation.channel,
+                theme=data["theme"],
+                themes=sorted(data["themes"], key=lambda t: -t["confidence"]),
+                question=data["question"],
+                summary=data.get("summary", ""),
+                company_name=company["name"],
+                sector=company.get("sector") or "",
+                employees=company.get("employees"),
+                postcode=postcode,
+                place=company.get("place") or "",
+                kvk_number=company.get("kvk_number"),
+                contact_name=contact["name"],
+                email=(contact.get("email") or None) and contact["email"].lower(),
+                phone=contact.get("phone"),
+                werkplaats=directory.for_postcode(postcode),
+                consent_privacy=data["consent"]["privacy"],
+                consent_followup=data["consent"].get("followup", False),
+                source=(data.get("intake") or {}).get("source"),
+                maturity=(data.get("intake") or {}).get("maturity"),
+                details=data.get("details") or {},
+            )
+            db.add(ticket)
+            db.flush()
+            ticket.reference = _reference(ticket)
+            db.flush()
+            return ticket, True
+    except IntegrityError:
+        # A concurrent write for the same conversation won: return that one.
+        with database.session() as db:
+            existing = _existing(db, conversation_id)
+            if existing is None:
+                raise
+            return existing, False
+
+
+def get_ticket(db: Session, *, reference: str) -> Ticket | None:
+    return db.scalar(select(Ticket).where(Ticket.reference == reference))
+
+
+def list_tickets(
+    db: Session,
+    *,
+    theme: str | None = None,
+    status: str | None = None,
+    werkplaats: str | None = None,
+    limit: int = 200,
+) -> list[Ticket]:
+    query = select(Ticket).order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(limit)
+    if theme:
+        query = query.where(Ticket.theme == theme)
+    if status:
+        query = query.where(Ticket.status == status)
+    if werkplaats:
+        query = query.where(Ticket.werkplaats == werkplaats)
+    return list(db.scalars(query))
+
+
+def ticket_dict(ticket: Ticket) -> dict:
+    return {
+        "reference": ticket.reference,
+        "status": ticket.status,
+        "channel": ticket.channel,
+        "conversation_id": ticket.conversation_id,
+        "created_at": iso(ticket.created_at),
+        "theme": ticket.theme,
+        "themes": ticket.themes,
+        "question": ticket.question,
+        "summary": ticket.summary,
+        "company": {
+            "name": ticket.company_name,
+            "sector": ticket.sector,
+            "employees": ticket.employees,
+            "postcode": ticket.postcode,
+            "place": ticket.place,
+            "kvk_number": ticket.kvk_number,
+        },
+        "contact": {"name": ticket.contact_name, "email": ticket.email, "phone": ticket.phone},
+        "werkplaats": ticket.werkplaats,
+        "consent": {"privacy": ticket.consent_privacy, "followup": ticket.consent_followup},
+        "intake": {"source": ticket.source, "maturity": ticket.maturity},
+        "details": ticket.details,
+    }

@@ -1,0 +1,104 @@
+"""One turn of a conversation: record the entrepreneur's message durably, let the answerer
+(the bot for now; a person after hand-over) reply, and record the reply."""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from dataclasses import dataclass
+
+from starlette.concurrency import run_in_threadpool
+
+from backend.db import Database
+from backend.rasa_client import BotMessage, RasaClient
+from backend.services import conversations
+
+START_INTENT = "/start_intake"
+
+
+@dataclass
+class TurnResult:
+    messages: list[dict]
+    state: str
+    ticket_reference: str | None
+
+
+def for_rasa(text: str) -> str:
+    """Users may not trigger intents directly ('/restart'): a leading slash is not a command."""
+    stripped = text.lstrip("/").strip()
+    return stripped or "?"
+
+
+class TurnService:
+    def __init__(self, db: Database, rasa: RasaClient) -> None:
+        self.db = db
+        self.rasa = rasa
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )
+
+    def _lock(self, conversation_id: str) -> asyncio.Lock:
+        lock = self._locks.get(conversation_id)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._locks[conversation_id] = lock
+        return lock
+
+    def _record_bot(self, conversation_id: str, replies: list[BotMessage]) -> None:
+        with self.db.session() as s:
+            for reply in replies:
+                conversations.add_message(
+                    s, conversation_id=conversation_id, sender="bot", text=reply.text,
+                    buttons=reply.buttons,
+                )
+
+    async def start(self, *, channel: str = "webchat") -> tuple[str, str, list[dict]]:
+        """Open a conversation and return (id, token, greeting). Nothing is stored when the bot
+        cannot greet (RasaUnavailable propagates)."""
+
+        def create() -> tuple[str, str]:
+            with self.db.session() as s:
+                conversation, token = conversations.create_conversation(s, channel=channel)
+                return conversation.id, token
+
+        conversation_id, token = await run_in_threadpool(create)
+        try:
+            replies = await self.rasa.send(conversation_id, START_INTENT)
+        except Exception:
+            await run_in_threadpool(self._forget, conversation_id)
+            raise
+        await run_in_threadpool(self._record_bot, conversation_id, replies)
+        return conversation_id, token, [r.as_dict() for r in replies]
+
+    def _forget(self, conversation_id: str) -> None:
+        from backend.models import Conversation
+
+        with self.db.session() as s:
+            conversation = s.get(Conversation, conversation_id)
+            if conversation is not None:
+                s.delete(conversation)
+
+    async def handle(self, *, conversation_id: str, text: str) -> TurnResult:
+        """The user's message is committed before the bot is asked, so it is never lost."""
+        async with self._lock(conversation_id):
+
+            def record_user() -> str:
+                with self.db.session() as s:
+                    conversations.add_message(
+                        s, conversation_id=conversation_id, sender="user", text=text
+                    )
+                    state, _ = conversations.state_of(s, conversation_id=conversation_id)
+                    return state
+
+            state = await run_in_threadpool(record_user)
+            replies: list[BotMessage] = []
+            if state == "bot":
+                replies = await self.rasa.send(conversation_id, for_rasa(text))
+                await run_in_threadpool(self._record_bot, conversation_id, replies)
+
+            def final_state() -> tuple[str, str | None]:
+                with self.db.session() as s:
+                    return conversations.state_of(s, conversation_id=conversation_id)
+
+            state, reference = await run_in_threadpool(final_state)
+            return TurnResult([r.as_dict() for r in replies], state, reference)

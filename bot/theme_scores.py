@@ -1,0 +1,71 @@
+"""Theme scores from the NLU's intent ranking. Pure Python (no rasa imports): used by the
+actions (aggregating over the turns where the entrepreneur describes the question) and by the
+backend's /api/v1/classify."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+THEME_INTENTS = {
+    "describe_need_online_marketing_sales": "online_marketing_sales",
+    "describe_need_data": "data",
+    "describe_need_automatisering": "automatisering",
+    "describe_need_overig": "overig",
+}
+THEMES = tuple(THEME_INTENTS.values())
+THEME_LABELS = {
+    "online_marketing_sales": "online marketing en verkoop",
+    "data": "slimmer werken met gegevens (data)",
+    "automatisering": "automatisering van je werk",
+    "overig": "iets anders",
+}
+UNSURE_TOP = 0.55
+UNSURE_MARGIN = 0.15
+SECOND_THEME_SHARE = 0.3
+
+
+def theme_scores(intent_ranking: Iterable[Mapping]) -> dict[str, float]:
+    """Scores per theme that sum to 1, from the theme intents' confidences in one message."""
+    raw = {theme: 0.0 for theme in THEMES}
+    for item in intent_ranking or []:
+        theme = THEME_INTENTS.get(str(item.get("name")))
+        if theme:
+            raw[theme] = max(raw[theme], float(item.get("confidence") or 0.0))
+    total = sum(raw.values())
+    if total <= 0:
+        return {theme: (1.0 if theme == "overig" else 0.0) for theme in THEMES}
+    return {theme: value / total for theme, value in raw.items()}
+
+
+def aggregate(turns: Iterable[tuple[Mapping[str, float], float]]) -> dict[str, float]:
+    """Weighted mean of per-turn scores: (scores, weight) pairs, e.g. weight = words in turn."""
+    acc = {theme: 0.0 for theme in THEMES}
+    total = 0.0
+    for scores, weight in turns:
+        for theme in THEMES:
+            acc[theme] += float(scores.get(theme, 0.0)) * weight
+        total += weight
+    if total <= 0:
+        return theme_scores([])
+    return {theme: value / total for theme, value in acc.items()}
+
+
+def ranked(scores: Mapping[str, float]) -> list[dict]:
+    """[{theme, confidence}] highest first, rounded for display and storage."""
+    order = sorted(THEMES, key=lambda t: (-scores.get(t, 0.0), THEMES.index(t)))
+    return [{"theme": t, "confidence": round(float(scores.get(t, 0.0)), 3)} for t in order]
+
+
+def is_unsure(scores: Mapping[str, float]) -> bool:
+    top = ranked(scores)
+    return top[0]["confidence"] < UNSURE_TOP or (
+        top[0]["confidence"] - top[1]["confidence"] < UNSURE_MARGIN
+    )
+
+
+def applicable(scores: Mapping[str, float]) -> list[str]:
+    """The top theme plus every other theme with a real share of the evidence (multi-label)."""
+    top = ranked(scores)
+    return [top[0]["theme"]] + [
+        item["theme"] for item in top[1:] if item["confidence"] >= SECOND_THEME_SHARE
+    ]
