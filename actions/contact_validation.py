@@ -14,7 +14,8 @@ from bot import parsing
 SOURCES = [
     (r"bank|rabo|\bing\b|abn|ondernemersvereniging|ondernemers ?vereniging|mkb|kvk|kamer van "
      r"koophandel|branchevereniging|platform|intermediair", "intermediair (bank, vereniging)"),
-    (r"school|hogeschool|\bmbo\b|\bhbo\b|universiteit|student|roc|onderwijs", "onderwijsinstelling"),
+    (r"school|hogeschool|\bmbo\b|\bhbo\b|universiteit|student|roc|onderwijs",
+     "onderwijsinstelling"),
     (r"gemeente", "gemeente"),
     (r"provincie", "provincie"),
     (r"accountant|adviseur|adviesbureau|expert|consultant", "expertbedrijf"),

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, AllSlotsReset, SlotSet, UserUtteranceReverted
+from rasa_sdk.events import UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import exits
 from actions.submit import SubmitIntake
 from actions.texts import greeting
 
@@ -24,17 +25,7 @@ class StopIntake(Action):
         return "action_stop_intake"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> list:
-        if tracker.get_slot("ticket_reference"):
-            dispatcher.utter_message(
-                text=f"Oké. Je aanvraag {tracker.get_slot('ticket_reference')} blijft gewoon staan. "
-                "Tot ziens!"
-            )
-            return []
-        dispatcher.utter_message(
-            text="Oké, ik stop. Er is geen aanvraag verstuurd. Wil je later toch verder? "
-            "Typ dan 'opnieuw'."
-        )
-        return [ActiveLoop(None), AllSlotsReset(), SlotSet("intake_outcome", "stopped")]
+        return exits.stop(dispatcher, tracker)
 
 
 class RestartIntake(Action):
@@ -42,8 +33,7 @@ class RestartIntake(Action):
         return "action_restart_intake"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> list:
-        dispatcher.utter_message(text="Goed, we beginnen opnieuw.")
-        return [ActiveLoop(None), AllSlotsReset()]
+        return exits.start_over(dispatcher)
 
 
 class DefaultFallback(Action):
@@ -58,8 +48,9 @@ class DefaultFallback(Action):
             return await SubmitIntake().run(dispatcher, tracker, domain)
         if reference:
             text = (
-                f"Je aanvraag is al verstuurd (nummer {reference}); de werkplaats neemt contact met "
-                "je op. Een nieuwe vraag? Typ 'opnieuw'. Iemand spreken? Typ 'medewerker'."
+                f"Je aanvraag is al verstuurd (nummer {reference}); de werkplaats neemt "
+                "contact met je op. Een nieuwe vraag? Typ 'opnieuw'. Iemand spreken? Typ "
+                "'medewerker'."
             )
         elif tracker.get_slot("intake_outcome"):
             text = "Wil je (opnieuw) een aanvraag doen? Typ 'opnieuw'. Of typ 'medewerker'."

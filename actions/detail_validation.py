@@ -30,8 +30,8 @@ class DetailValidators:
             tries, update = retry(tracker, "company_name")
             if tries < 2:
                 dispatcher.utter_message(
-                    text="Heeft je bedrijf nog geen officiële naam? Typ dan de naam die je gebruikt, "
-                    "of je eigen naam."
+                    text="Heeft je bedrijf nog geen officiële naam? Typ dan de naam die je "
+                    "gebruikt, of je eigen naam."
                 )
                 return {"company_name": None, **update}
             return {"company_name": "onbekend", **update}

@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions import form_order
+from actions import exits, form_order
 from actions.confirm_validation import ConfirmValidators
 from actions.contact_validation import ContactValidators
 from actions.detail_validation import DetailValidators
@@ -42,9 +42,19 @@ def interruption(tracker: Tracker, requested: str | None) -> str | None:
         return None
     if requested in YES_NO and parsing.parse_yes_no(text) is not None:
         return None
-    if requested in FREE_TEXT and len(text.split()) > 8 and name != "insult":
+    if requested in FREE_TEXT and len(text.split()) > 8:
         return None
     return INTERRUPTIONS[name]
+
+
+def exit_request(tracker: Tracker, requested: str | None) -> str | None:
+    """An explicit 'stop' or 'opnieuw' instead of an answer (see actions/exits.py)."""
+    if not requested or requested not in tracker.slots_to_validate():
+        return None
+    text = str((tracker.latest_message or {}).get("text") or "")
+    if requested in FREE_TEXT and len(text.split()) > 8:
+        return None
+    return exits.exit_request(*latest_intent(tracker), text)
 
 
 class ValidateIntakeForm(
@@ -60,6 +70,10 @@ class ValidateIntakeForm(
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
         requested = tracker.get_slot("requested_slot")
+        outcome = exit_request(tracker, requested)
+        if outcome:  # ends the form; action_submit_intake then stops or starts over
+            return [SlotSet(requested, None), SlotSet("intake_outcome", outcome),
+                    SlotSet("requested_slot", None)]
         response = interruption(tracker, requested)
         if response:
             dispatcher.utter_message(response=response)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import exits
 from actions.clients.backend import BackendClient, BackendError
 from actions.form_order import INELIGIBLE
 from actions.intake_data import ticket_payload
@@ -25,6 +26,10 @@ class SubmitIntake(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> list:
         slots = tracker.slots
+        if slots.get("intake_outcome") == "stop_requested":
+            return exits.stop(dispatcher, tracker)
+        if slots.get("intake_outcome") == "restart_requested":
+            return [*exits.start_over(dispatcher), FollowupAction("intake_form")]
         if slots.get("eligibility") in INELIGIBLE and slots.get("eligibility_insist") is False:
             dispatcher.utter_message(
                 text="Helder. Ik maak geen aanvraag aan. Veel succes, en wie weet tot later! "
@@ -33,8 +38,8 @@ class SubmitIntake(Action):
             return [SlotSet("intake_outcome", "referred")]
         if slots.get("consent_privacy") is not True:
             dispatcher.utter_message(
-                text="Dat begrijp ik. Zonder toestemming maak ik geen aanvraag aan en bewaren we je "
-                f"antwoorden niet als aanvraag. Wil je toch hulp? Mail of bel de helpdesk: "
+                text="Dat begrijp ik. Zonder toestemming maak ik geen aanvraag aan en bewaren we "
+                "je antwoorden niet als aanvraag. Wil je toch hulp? Mail of bel de helpdesk: "
                 f"{HELPDESK}. Of typ 'opnieuw' om opnieuw te beginnen."
             )
             return [SlotSet("intake_outcome", "no_consent")]

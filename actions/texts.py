@@ -33,8 +33,8 @@ REFERRALS = {
         "goede plek, of een lectoraat van een hogeschool: https://www.rom-nederland.nl/"
     ),
     "private": (
-        "Je vraag gaat niet over een bedrijf. De werkplaats helpt alleen ondernemers. Voor hulp met "
-        "je eigen computer, telefoon of DigiD kun je gratis terecht bij het Informatiepunt Digitale "
-        "Overheid in de bibliotheek: https://www.bibliotheek.nl/"
+        "Je vraag gaat niet over een bedrijf. De werkplaats helpt alleen ondernemers. Voor hulp "
+        "met je eigen computer, telefoon of DigiD kun je gratis terecht bij het Informatiepunt "
+        "Digitale Overheid in de bibliotheek: https://www.bibliotheek.nl/"
     ),
 }

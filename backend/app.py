@@ -33,6 +33,7 @@ class BodyLimit:
             return await self.app(scope, receive, send)
         length = dict(scope.get("headers") or []).get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
+            await _drain(receive)
             return await _too_large(send)
         seen = 0
 
@@ -50,8 +51,22 @@ class BodyLimit:
             return await _too_large(send)
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(StarletteHTTPException):
+    # An HTTPException, so FastAPI's body parsing passes it on (instead of turning it into a
+    # 400) when a body without Content-Length (chunked) grows over the limit.
+    def __init__(self) -> None:
+        super().__init__(413, "request body too large")
+
+
+async def _drain(receive, limit: int = 16 * 1024 * 1024) -> None:
+    """Read (and drop) an oversized body, so the client, still sending, gets to read the 413
+    instead of a reset connection. Past `limit` we stop reading and let the server close."""
+    seen = 0
+    while seen <= limit:
+        message = await receive()
+        seen += len(message.get("body", b""))
+        if message["type"] != "http.request" or not message.get("more_body"):
+            return
 
 
 async def _too_large(send) -> None:
@@ -62,10 +77,15 @@ async def _too_large(send) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+def _short(part: object) -> object:
+    """A location part as reported back: a (user-chosen) key is cut short."""
+    return part[:40] + "..." if isinstance(part, str) and len(part) > 40 else part
+
+
 def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
     # Never echo the (possibly huge or personal) input back.
-    errors = [{"loc": e.get("loc"), "msg": e.get("msg"), "type": e.get("type")}
-              for e in exc.errors()]
+    errors = [{"loc": [_short(p) for p in e.get("loc") or ()], "msg": e.get("msg"),
+               "type": e.get("type")} for e in exc.errors()]
     return JSONResponse({"detail": errors}, status_code=422)
 
 

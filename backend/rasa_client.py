@@ -20,6 +20,10 @@ class BotMessage:
         return {"text": self.text, "buttons": self.buttons}
 
 
+def _text(value: object) -> str:
+    return "" if value is None else str(value)  # a null title/payload is not "None"
+
+
 def _to_messages(payload: object) -> list[BotMessage]:
     messages: list[BotMessage] = []
     for item in payload if isinstance(payload, list) else []:
@@ -27,7 +31,7 @@ def _to_messages(payload: object) -> list[BotMessage]:
             continue
         text = str(item.get("text") or "")
         buttons = [
-            {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
+            {"title": _text(b.get("title")), "payload": _text(b.get("payload"))}
             for b in item.get("buttons") or []
             if isinstance(b, dict)
         ]
@@ -68,6 +72,7 @@ class RasaClient:
     async def healthy(self) -> bool:
         try:
             response = await self._http.get(f"{self.base_url}/status", params={"token": self.token})
-            return response.status_code == 200 and bool(response.json().get("model_file"))
+            status = response.json() if response.status_code == 200 else {}
+            return isinstance(status, dict) and bool(status.get("model_file"))
         except (httpx.HTTPError, ValueError):
             return False

@@ -4,6 +4,7 @@ missing or placeholder secrets (FastAPI full-stack template style)."""
 from __future__ import annotations
 
 import json
+import math
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -59,7 +60,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         raise SettingsError(f"INTAKE_ENV must be development, production or test, not {mode!r}")
     var_dir = Path(env.get("INTAKE_VAR_DIR", ROOT / "var"))
     port = env.get("PORT", "8000")
-    if not port.isdigit() or not 0 < int(port) < 65536:
+    if not (port.isascii() and port.isdigit()) or not 0 < int(port) < 65536:
         raise SettingsError(f"PORT must be a TCP port number, not {port!r}")
 
     def secret(var: str) -> str:
@@ -71,6 +72,13 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         return value or _dev_secret(var, var_dir)
 
     port_i = int(port)
+    timeout = env.get("RASA_TIMEOUT", "30")
+    try:
+        rasa_timeout = float(timeout)
+    except ValueError:
+        rasa_timeout = math.nan
+    if not (math.isfinite(rasa_timeout) and rasa_timeout > 0):
+        raise SettingsError(f"RASA_TIMEOUT must be a number of seconds > 0, not {timeout!r}")
     return Settings(
         env=mode,
         host=env.get("HOST", "127.0.0.1"),
@@ -83,5 +91,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         service_token=secret("INTAKE_SERVICE_TOKEN"),
         public_base_url=env.get("PUBLIC_BASE_URL", f"http://127.0.0.1:{port_i}").rstrip("/"),
         werkplaatsen_file=Path(env.get("WERKPLAATSEN_FILE", ROOT / "config" / "werkplaatsen.yml")),
-        rasa_timeout=float(env.get("RASA_TIMEOUT", "30")),
+        rasa_timeout=rasa_timeout,
     )

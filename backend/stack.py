@@ -35,14 +35,13 @@ class Stack:
     def environment(self) -> dict[str, str]:
         env = dict(os.environ)
         env.update(self.env)
-        env.setdefault("PORT", str(self.port))
+        env["PORT"] = str(self.port)
         env.update(
             PYTHONPATH=str(ROOT),
             RASA_TELEMETRY_ENABLED="false",
             RASA_URL=f"http://127.0.0.1:{self.rasa_port}",
             ACTION_SERVER_URL=f"http://127.0.0.1:{self.action_port}",
             INTAKE_BACKEND_URL=f"http://127.0.0.1:{self.port}",
-            ACTION_ENDPOINT_URL=f"http://127.0.0.1:{self.action_port}/webhook",
             SANIC_HOST="127.0.0.1",
             TF_CPP_MIN_LOG_LEVEL="3",
         )
@@ -62,11 +61,22 @@ class Stack:
                         "-p", str(self.action_port)],
             "rasa": [str(BOT_BIN / "rasa"), "run", "--enable-api", "-i", "127.0.0.1",
                      "-p", str(self.rasa_port), "--auth-token", env["RASA_TOKEN"],
-                     "--model", str(model), "--endpoints", "endpoints.yml",
+                     "--model", str(model), "--endpoints", str(self.endpoints_file()),
                      "--credentials", "credentials.yml"],
             "backend": [sys.executable, "-m", "uvicorn", "backend.main:app", "--host",
                         "127.0.0.1", "--port", str(self.port), "--no-access-log"],
         }
+
+    def endpoints_file(self) -> Path:
+        """Rasa 3.6 does not expand environment variables in endpoints.yml: write the port in."""
+        path = self.log_dir / "endpoints.yml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            (ROOT / "endpoints.yml").read_text().replace(
+                "127.0.0.1:5055", f"127.0.0.1:{self.action_port}"
+            )
+        )
+        return path
 
     def start(self, model: Path | None = None) -> None:
         model = model or model_path()

@@ -12,8 +12,9 @@ FIELDS = {
     "company_name": ("bedrijfsnaam", r"bedrijfsnaam|naam van (het|mijn|ons) bedrijf|bedrijf heet"),
     "sector": ("branche", r"branche|sector|bedrijfstak"),
     "employees": ("aantal medewerkers",
-                  r"medewerkers|werknemers|mensen|man\b|fte|personeel|zijn er|met z'?n"),
-    "postcode": ("postcode en plaats", r"postcode|adres|plaats|woonplaats|gevestigd"),
+                  r"medewerkers|werknemers|mensen|man\b|fte|personeel|zijn er|met z'?n|"
+                  r"(we|wij) zijn (\w+ )?met\b"),
+    "postcode": ("postcode en plaats", r"postcode|\badres|plaats|woonplaats|gevestigd"),
     "kvk_number": ("kvk-nummer", r"kvk"),
     "contact_name": ("jouw naam", r"mijn naam|ik heet|jouw naam|naam klopt|contactpersoon"),
     "contact_email": ("e-mail", r"e-?mail|mail|mailadres"),
@@ -38,8 +39,13 @@ def field_for(text: str) -> str | None:
 
 
 def _after_keyword(text: str, pattern: str) -> str:
-    m = re.search(rf"(?:{pattern})\s*(?:is|moet zijn|wordt|=|:)?\s*(.+)$", text, flags=re.I)
-    return parsing.clean_name(m.group(1)) if m else ""
+    m = re.search(rf"(?:{pattern})\s*(?:is|moet zijn|wordt|=|:)?\s*(?P<value>.+)$", text,
+                  flags=re.I)
+    value = parsing.clean_name(m.group("value")) if m else ""
+    # 'de branche klopt niet' names the field, it gives no new value
+    if re.search(r"\b(klopt|fout|verkeerd|onjuist|niet goed|niet juist)\b", value, flags=re.I):
+        return ""
+    return value
 
 
 def detect(text: str) -> dict:
@@ -57,7 +63,7 @@ def detect(text: str) -> dict:
     if kvk and "kvk" in text.lower():
         found["kvk_number"] = kvk
     phone = parsing.parse_phone(text)
-    if phone and not kvk:
+    if phone and "kvk_number" not in found:
         found["contact_phone"] = phone
     if found:
         return found

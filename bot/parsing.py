@@ -19,7 +19,8 @@ EMAIL_RE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 POSTCODE_RE = re.compile(r"\b([1-9]\d{3})\s?-?([A-Za-z]{2})\b")
 KVK_RE = re.compile(r"(?<!\d)(\d{8})(?!\d)")
 DONT_KNOW_RE = re.compile(
-    r"^(ik )?(weet (ik )?(het )?niet|geen (flauw )?idee|weet niet|idk|geen idee eigenlijk|"
+    r"^(ik )?(heb )?(weet (ik )?(het |'?t )?niet|geen (flauw )?idee|weet niet|idk|"
+    r"geen idee eigenlijk|weet ik veel|"
     r"ik zou het niet weten|geen flauw benul|nvt|n\.v\.t\.?|onbekend|sla (maar )?over|"
     r"overslaan|skip|moet ik opzoeken|weet ik zo niet|heb ik niet( bij de hand)?)\b"
 )
@@ -45,6 +46,8 @@ def is_dont_know(text: str) -> bool:
 
 def parse_yes_no(text: str) -> bool | None:
     t = normalise(text)
+    if re.match(r"^(dat )?klopt (\w+ )?niet\b", t):
+        return False
     if t in YES_WORDS or re.match(r"^(ja|jazeker|jawel|klopt|prima|akkoord|yes|oke|ok)\b", t):
         return True
     if t in NO_WORDS or re.match(r"^(nee|neen|nope|no|niet akkoord|liever niet)\b", t):
@@ -57,7 +60,8 @@ def words_to_number(text: str) -> int | None:
     t = text.strip().lower()
     if t in NUMBER_WORDS:
         return NUMBER_WORDS[t]
-    m = re.fullmatch(r"(\w+?)(?:ën|en)(twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig)", t)
+    tens = "twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig"
+    m = re.fullmatch(rf"(\w+?)(?:ën|en)({tens})", t)
     if m and m.group(1) in NUMBER_WORDS and NUMBER_WORDS[m.group(1)] < 10:
         return NUMBER_WORDS[m.group(1)] + NUMBER_WORDS[m.group(2)]
     m = re.fullmatch(r"(\w*?)honderd(\w*)", t)
@@ -85,6 +89,9 @@ def numbers_in(text: str) -> list[int]:
 def parse_employees(text: str) -> int | None:
     """Number of people working in the business, the entrepreneur included."""
     t = normalise(text)
+    m = re.search(r"\b(?:niet|geen)\b.*\bmaar\b(.*)$", t)
+    if m and parse_employees(m.group(1)) is not None:  # a correction: 'niet 12 maar 14'
+        return parse_employees(m.group(1))
     if re.search(r"\b(zzp|zzp'?er|eenmanszaak|alleen ik|in m'?n eentje|mijn eentje|"
                  r"ik werk alleen|alleen mezelf|solo|ik ben alleen)\b", t):
         return 1
@@ -103,7 +110,9 @@ def parse_employees(text: str) -> int | None:
             return 1
         return None
     total = numbers[0]
-    if re.search(r"\b(en ik|plus mij|plus ik|met mij erbij|en mezelf|\+ ?ik)\b", t):
+    if re.search(r"(\b(en ik|plus mij|plus ik|met mij erbij|en mezelf)|\+ ?ik)\b", t) or re.match(
+        r"(ik|ikzelf|mezelf)\s*(\+|(en|plus|met)\b)", t
+    ):
         total += 1
     return total
 
@@ -116,9 +125,11 @@ def parse_email(text: str) -> str | None:
 def spoken_email(text: str) -> str:
     """'jan punt de vries apenstaartje gmail punt com' -> 'jan.devries@gmail.com' (phone)."""
     t = normalise(text)
-    t = re.sub(r"\s*(apenstaartje|at|@)\s*", "@", t)
-    t = re.sub(r"\s*(punt|dot)\s*", ".", t)
-    t = re.sub(r"\s*(streepje|min)\s*", "-", t)
+    t = re.sub(r"^((mijn|ons|m'?n|het)\s+)?(e-?mail(adres)?|mailadres|mail)\s+(is\s+)?"
+               r"(?!(apenstaartje|at)\b)|^(het|dat) is\s+", "", t)
+    t = re.sub(r"\s*(\b(apenstaartje|at)\b|@)\s*", "@", t)
+    t = re.sub(r"\s*\b(punt|dot)\b\s*", ".", t)
+    t = re.sub(r"\s*\b(streepje|min)\b\s*", "-", t)
     return t.replace(" ", "")
 
 
@@ -172,10 +183,11 @@ def parse_maturity(text: str) -> int | None:
 
 def parse_urgency(text: str) -> str:
     t = normalise(text)
+    calm = re.search(r"geen (haast|spoed)|niet (zo |heel |erg |echt )?(dringend|urgent|direct)", t)
     if re.search(r"zsm|zo snel|asap|meteen|direct|nu al|deze week|deze maand|spoed|dringend|"
-                 r"urgent|gister|haast", t) and not re.search(r"geen haast|niet dringend", t):
+                 r"urgent|gister|haast", t) and not calm:
         return "zo snel mogelijk"
-    if re.search(r"geen haast|niet dringend|geen spoed|rustig|volgend jaar|ooit|maakt niet uit", t):
+    if calm or re.search(r"rustig|volgend jaar|ooit|maakt niet uit", t):
         return "geen haast"
     if re.search(r"maand|weken|kwartaal|zomer|najaar|voorjaar|binnenkort|na de", t):
         return "binnen 3 maanden"

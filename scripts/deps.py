@@ -6,8 +6,9 @@ dependencies (Rasa pins SQLAlchemy < 1.5).
 """
 
 import sys
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 project = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text())[
     "project"

@@ -31,13 +31,15 @@ class BackendClient:
                 async with aiohttp.ClientSession(timeout=self.timeout) as session:
                     async with session.post(f"{self.base_url}/api/v1/tickets", json=payload,
                                             headers=headers) as response:
-                        body = await response.json(content_type=None)
                         if response.status in (200, 201):
-                            return body
+                            return await response.json(content_type=None)
+                        # an error body may be HTML from a proxy: read it as text, never retry 4xx
+                        body = (await response.text(errors="replace"))[:500]
                         if response.status < 500:
                             raise BackendError(f"ticket refused ({response.status}): {body}")
                         last = BackendError(f"backend error {response.status}")
             except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
                 last = exc
-            await asyncio.sleep(0.3 * 2**attempt)
+            if attempt + 1 < self.attempts:
+                await asyncio.sleep(0.3 * 2**attempt)
         raise BackendError(f"backend unreachable: {last}")

@@ -1,6 +1,7 @@
 """Alembic environment: the URL comes from backend.migrate (or DATABASE_URL for the CLI)."""
 
 from alembic import context
+
 from backend.db import make_engine, normalise_url
 from backend.models import Base
 from backend.settings import load_settings

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from backend.models import Conversation, Message, Ticket, iso
 
 STATES = ("bot", "waiting_for_human", "human", "closed")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# control characters, and lone surrogates (valid in JSON, but not storable as UTF-8)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 class ConversationNotFound(LookupError):
@@ -27,7 +28,8 @@ class NotAuthorized(PermissionError):
 
 
 def clean_text(text: str) -> str:
-    """Drop control characters (PostgreSQL refuses NUL) and surrounding blanks."""
+    """Drop control characters (PostgreSQL refuses NUL), lone surrogates and surrounding
+    blanks."""
     return _CONTROL.sub("", text).strip()
 
 

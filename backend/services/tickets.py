@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -12,6 +14,7 @@ from backend.services.conversations import ConversationNotFound
 from backend.services.werkplaatsen import Directory
 
 STATUSES = ("nieuw", "in behandeling", "gematcht", "doorverwezen", "afgerond")
+_DUTCH_POSTCODE = re.compile(r"[1-9]\d{3}[A-Z]{2}")
 
 
 def _reference(ticket: Ticket) -> str:
@@ -22,8 +25,20 @@ def _existing(db: Session, conversation_id: str) -> Ticket | None:
     return db.scalar(select(Ticket).where(Ticket.conversation_id == conversation_id))
 
 
+def _storable(value):
+    """The same data without NUL characters, which PostgreSQL cannot store in text."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_storable(k): _storable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_storable(v) for v in value]
+    return value
+
+
 def create_ticket(database: Database, *, data: dict, directory: Directory) -> tuple[Ticket, bool]:
     """Create the ticket for a conversation, or return the one it already has: (ticket, created)."""
+    data = _storable(data)
     conversation_id = data["conversation_id"]
     try:
         with database.session() as db:
@@ -34,8 +49,10 @@ def create_ticket(database: Database, *, data: dict, directory: Directory) -> tu
             if existing is not None:
                 return existing, False
             company, contact = data["company"], data["contact"]
-            postcode = (company.get("postcode") or "").upper().replace(" ", "")
-            postcode = f"{postcode[:4]} {postcode[4:]}" if len(postcode) == 6 else postcode
+            postcode = (company.get("postcode") or "").strip()
+            compact = postcode.upper().replace(" ", "")
+            if _DUTCH_POSTCODE.fullmatch(compact):  # "3511ab" -> "3511 AB"; others as given
+                postcode = f"{compact[:4]} {compact[4:]}"
             ticket = Ticket(
                 conversation_id=conversation_id,
                 channel=conversation.channel,

@@ -4,16 +4,22 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import weakref
 from dataclasses import dataclass
 
 from starlette.concurrency import run_in_threadpool
 
 from backend.db import Database
-from backend.rasa_client import BotMessage, RasaClient
+from backend.rasa_client import BotMessage, RasaClient, RasaUnavailable
 from backend.services import conversations
 
 START_INTENT = "/start_intake"
+NO_REPLY = (
+    "Sorry, daar ging iets mis aan mijn kant. Je bericht is bewaard. Probeer het nog eens, of "
+    "typ 'medewerker'."
+)
+_LEADING_SLASHES = re.compile(r"^[\s/]+")
 
 
 @dataclass
@@ -25,7 +31,7 @@ class TurnResult:
 
 def for_rasa(text: str) -> str:
     """Users may not trigger intents directly ('/restart'): a leading slash is not a command."""
-    stripped = text.lstrip("/").strip()
+    stripped = _LEADING_SLASHES.sub("", text).strip()  # also "/ /restart"
     return stripped or "?"
 
 
@@ -64,6 +70,8 @@ class TurnService:
         conversation_id, token = await run_in_threadpool(create)
         try:
             replies = await self.rasa.send(conversation_id, START_INTENT)
+            if not replies:  # Rasa answers [] when its actions fail: no greeting, no chat
+                raise RasaUnavailable("no greeting from the bot")
         except Exception:
             await run_in_threadpool(self._forget, conversation_id)
             raise
@@ -93,7 +101,9 @@ class TurnService:
             state = await run_in_threadpool(record_user)
             replies: list[BotMessage] = []
             if state == "bot":
-                replies = await self.rasa.send(conversation_id, for_rasa(text))
+                replies = await self.rasa.send(conversation_id, for_rasa(text)) or [
+                    BotMessage(NO_REPLY)  # never leave the entrepreneur without an answer
+                ]
                 await run_in_threadpool(self._record_bot, conversation_id, replies)
 
             def final_state() -> tuple[str, str | None]:

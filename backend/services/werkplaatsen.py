@@ -52,13 +52,19 @@ def load_directory(path: Path) -> Directory:
         raise WerkplaatsConfigError(f"werkplaatsen file not found: {path}") from exc
     except yaml.YAMLError as exc:
         raise WerkplaatsConfigError(f"{path} is not valid YAML: {exc}") from exc
+    except (OSError, UnicodeDecodeError) as exc:  # a directory, unreadable, not UTF-8
+        raise WerkplaatsConfigError(f"cannot read werkplaatsen file {path}: {exc}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("werkplaatsen"), list):
         raise WerkplaatsConfigError(f"{path}: needs a 'werkplaatsen' list")
     items = []
     for i, raw in enumerate(data["werkplaatsen"]):
         where = f"{path.name} werkplaats #{i + 1}"
+        if isinstance(raw, dict) and len(str(raw.get("name", ""))) > 120:
+            raise WerkplaatsConfigError(f"{where}: name is longer than 120 characters")
         if not isinstance(raw, dict) or not raw.get("name") or not raw.get("postcodes"):
             raise WerkplaatsConfigError(f"{where}: needs 'name' and 'postcodes'")
+        if not isinstance(raw["postcodes"], list):
+            raise WerkplaatsConfigError(f"{where}: 'postcodes' must be a list like ['10-21']")
         ranges = tuple(_parse_range(r, where) for r in raw["postcodes"])
         items.append(Werkplaats(str(raw["name"]), str(raw.get("contact", "")), ranges))
     return Directory(str(data.get("default") or "Landelijk loket"), tuple(items))

@@ -66,7 +66,8 @@ class FakeRasa:
                     fake.received.append(body)
                     return self._json(200, fake.reply(body["sender"], body["message"]))
                 if self.path.startswith("/model/parse"):
-                    return self._json(200, {"text": body["text"], "intent_ranking": fake.parse_ranking})
+                    ranking = fake.parse_ranking
+                    return self._json(200, {"text": body["text"], "intent_ranking": ranking})
                 return self._json(404, {})
 
             def log_message(self, *args):
@@ -74,10 +75,14 @@ class FakeRasa:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        # a short poll interval keeps shutdown() (every test's teardown) fast
+        threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        ).start()
 
     def close(self) -> None:
         self.server.shutdown()
+        self.server.server_close()
 
 
 @pytest.fixture(scope="session")

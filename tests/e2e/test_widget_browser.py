@@ -1,34 +1,43 @@
 """Browser test of the chat widget: a full intake at 360 px against the real stack.
-Needs the `stack` fixture (conftest.py), Playwright for Python and a system Chromium (DW_CHROMIUM)."""
+Needs the `stack` fixture (conftest.py), Playwright for Python and a system Chromium
+(DW_CHROMIUM)."""
+
 import json
 import os
 import re
 import urllib.request
 
 import pytest
+from playwright import sync_api  # a hard dependency: the browser test must run, not skip
 
-sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 
 CHROMIUM = os.environ.get("DW_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 REF_RE = re.compile(r"DW-\d{4}-\d{5}")
 MAX_TURNS = 40
 REPLY_TIMEOUT_MS = 60_000
 
 # Keywords (lowercase, matched at a word start in the latest bot message) -> answer.
-# First match wins, so order matters: the summary repeats everything, the urgency question may say "later".
-# An answer is a text to type, or ("quick", prefix, fallback): click the first quick reply whose title or
-# payload starts with prefix ("" = the first one); type fallback when there is none.
+# First match wins, so order matters: the summary repeats everything, the urgency question may
+# say "later". An answer is a text to type, or ("quick", prefix, fallback): click the first quick
+# reply whose title or payload starts with prefix ("" = the first one); type fallback when there
+# is none.
 ANSWERS = {
     ("klopt", "samenvatting"): ("quick", "klopt", "ja klopt"),
     ("toestemming", "delen"): ("quick", "ja", "ja"),
     ("1 tot 10", "cijfer"): "5",
-    ("haast", "wanneer", "urgent"): ("quick", "", "binnen 3 maanden"),
+    ("hoe snel", "haast", "wanneer", "urgent"): ("quick", "", "binnen 3 maanden"),
     ("thema", "gaat je vraag vooral over"): ("quick", "", "online marketing en verkoop"),
     ("enquête", "enquete", "vragenlijst", "later"): "ja",
-    ("naam van je bedrijf", "bedrijfsnaam"): "Bakkerij De Korst",
+    ("hoe heet je bedrijf", "naam van je bedrijf", "bedrijfsnaam"): "Bakkerij De Korst",
     ("sector", "branche"): "bakkerij",
     ("hoeveel", "medewerkers"): "we zijn met 6 man",
     ("postcode",): "3511 AB Utrecht",
@@ -40,8 +49,13 @@ ANSWERS = {
     ("gehoord", "terecht gekomen", "kennen", "ken je ons"): "via de bank",
     ("wat wil je bereiken", "doel"): "meer bestellingen online en minder telefoon",
     ("geprobeerd",): "nog niks eigenlijk",
-    ("waar loop je tegenaan", "vertel", "wat is je vraag", "beschrijf"): "we hebben een bakkerij en willen "
-        "brood online verkopen via een webshop, nu komen alle bestellingen via de telefoon binnen",
+    (
+        "waar loop je tegenaan",
+        "vertel",
+        "wat is je vraag",
+        "beschrijf",
+    ): "we hebben een bakkerij en willen "
+    "brood online verkopen via een webshop, nu komen alle bestellingen via de telefoon binnen",
 }
 
 
@@ -57,7 +71,7 @@ def answer_for(bot_text):
 @pytest.fixture(scope="module")
 def browser():
     if not os.path.exists(CHROMIUM):
-        pytest.skip(f"no Chromium at {CHROMIUM}")
+        pytest.fail(f"no Chromium at {CHROMIUM}: `make chromium` installs Debian's package")
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
@@ -80,23 +94,30 @@ def wait_idle(page):
         """() => { const i = document.getElementById('dw-chat-input');
                    const p = document.getElementById('dw-chat');
                    return i && !i.disabled && p && p.getAttribute('aria-busy') !== 'true'; }""",
-        timeout=REPLY_TIMEOUT_MS)
+        timeout=REPLY_TIMEOUT_MS,
+    )
 
 
 def transcript(page):
     return page.eval_on_selector_all(
         "#dw-chat-log .dw-msg",
-        "els => els.map(e => (e.dataset.from || '?') + ': ' + e.querySelector('.dw-msg__text').innerText)")
+        "els => els.map(e => (e.dataset.from || '?') + ': '"
+        " + e.querySelector('.dw-msg__text').innerText)",
+    )
 
 
 def last_turn_bot_texts(page):
     """Bot texts after the last user message, newest first."""
-    return page.eval_on_selector_all("#dw-chat-log .dw-msg", """els => {
+    return page.eval_on_selector_all(
+        "#dw-chat-log .dw-msg",
+        """els => {
         const out = [];
         for (let i = els.length - 1; i >= 0 && !els[i].classList.contains('dw-msg--user'); i--) {
-            if (els[i].classList.contains('dw-msg--bot')) out.push(els[i].querySelector('.dw-msg__text').innerText);
+            if (els[i].classList.contains('dw-msg--bot'))
+                out.push(els[i].querySelector('.dw-msg__text').innerText);
         }
-        return out; }""")
+        return out; }""",
+    )
 
 
 def open_widget(page):
@@ -164,8 +185,10 @@ def test_full_intake_at_360px(page, stack):
     expect(page.locator("#dw-chat-log .dw-msg")).to_have_count(count, timeout=REPLY_TIMEOUT_MS)
     expect(page.locator("#dw-chat-status")).to_contain_text(reference)
 
-    request = urllib.request.Request(f"{stack.base_url}/api/v1/tickets/{reference}",
-                                     headers={"Authorization": f"Bearer {stack.admin_token}"})
+    request = urllib.request.Request(
+        f"{stack.base_url}/api/v1/tickets/{reference}",
+        headers={"Authorization": f"Bearer {stack.admin_token}"},
+    )
     with urllib.request.urlopen(request, timeout=30) as response:
         ticket = json.load(response)
     assert ticket["company"]["name"] == "Bakkerij De Korst", ticket

@@ -1,0 +1,111 @@
+"""bot.theme_scores: from the NLU's intent ranking to themes."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import theme_scores as ts
+
+
+def _ranking(**confidences):
+    return [{"name": f"describe_need_{theme}", "confidence": c}
+            for theme, c in confidences.items()]
+
+
+def test_scores_are_normalised_over_the_theme_intents_only():
+    ranking = [
+        {"name": "describe_need_data", "confidence": 0.6},
+        {"name": "describe_need_automatisering", "confidence": 0.2},
+        {"name": "inform", "confidence": 0.15},
+        {"name": "nlu_fallback", "confidence": 0.7},
+    ]
+    scores = ts.theme_scores(ranking)
+    assert set(scores) == set(ts.THEMES)
+    assert sum(scores.values()) == pytest.approx(1.0)
+    assert scores["data"] == pytest.approx(0.75)
+    assert scores["automatisering"] == pytest.approx(0.25)
+    assert scores["online_marketing_sales"] == 0.0
+
+
+@pytest.mark.parametrize(
+    "ranking",
+    [[], None, [{"name": "greet", "confidence": 0.99}],
+     [{"name": "describe_need_data", "confidence": None}]],
+)
+def test_no_theme_evidence_means_overig(ranking):
+    assert ts.theme_scores(ranking) == {
+        "online_marketing_sales": 0.0, "data": 0.0, "automatisering": 0.0, "overig": 1.0,
+    }
+
+
+def test_duplicate_intents_count_once_with_the_highest_confidence():
+    ranking = _ranking(data=0.2) + _ranking(data=0.6, overig=0.2)
+    assert ts.theme_scores(ranking)["data"] == pytest.approx(0.75)
+
+
+def test_aggregate_weights_turns():
+    long_turn = ({"data": 1.0}, 30)  # 30 words about data
+    short_turn = ({"online_marketing_sales": 1.0}, 10)
+    scores = ts.aggregate([long_turn, short_turn])
+    assert scores["data"] == pytest.approx(0.75)
+    assert scores["online_marketing_sales"] == pytest.approx(0.25)
+    assert sum(scores.values()) == pytest.approx(1.0)
+
+
+def test_aggregate_with_equal_weights_is_the_mean():
+    a = ts.theme_scores(_ranking(data=0.8, automatisering=0.2))
+    b = ts.theme_scores(_ranking(data=0.4, automatisering=0.6))
+    scores = ts.aggregate([(a, 1), (b, 1)])
+    assert scores["data"] == pytest.approx(0.6)
+    assert scores["automatisering"] == pytest.approx(0.4)
+
+
+@pytest.mark.parametrize("turns", [[], [({"data": 1.0}, 0)]])
+def test_aggregate_without_weight_falls_back_to_overig(turns):
+    assert ts.aggregate(turns)["overig"] == 1.0
+
+
+def test_ranked_is_sorted_rounded_and_stable_on_ties():
+    scores = {"data": 0.123456, "overig": 0.4, "automatisering": 0.4}
+    assert ts.ranked(scores) == [
+        {"theme": "automatisering", "confidence": 0.4},
+        {"theme": "overig", "confidence": 0.4},
+        {"theme": "data", "confidence": 0.123},
+        {"theme": "online_marketing_sales", "confidence": 0.0},
+    ]
+
+
+IS_UNSURE = [
+    ({"data": 0.9, "overig": 0.1}, False),
+    ({"data": 0.7, "automatisering": 0.3}, False),
+    ({"data": 0.55, "automatisering": 0.3, "overig": 0.15}, False),
+    ({"data": 0.54, "automatisering": 0.2, "overig": 0.26}, True),  # top too low
+    ({"data": 0.56, "automatisering": 0.44}, True),  # margin too small
+    ({"data": 0.5, "automatisering": 0.5}, True),
+    ({"overig": 1.0}, False),
+]
+
+
+@pytest.mark.parametrize(("scores", "expected"), IS_UNSURE)
+def test_is_unsure(scores, expected):
+    assert ts.is_unsure(scores) is expected
+
+
+APPLICABLE = [
+    ({"data": 0.9, "overig": 0.1}, ["data"]),
+    ({"data": 0.6, "automatisering": 0.4}, ["data", "automatisering"]),
+    ({"online_marketing_sales": 0.4, "data": 0.3, "automatisering": 0.3},
+     ["online_marketing_sales", "data", "automatisering"]),
+    ({"data": 0.71, "automatisering": 0.29}, ["data"]),
+    ({}, ["online_marketing_sales"]),
+]
+
+
+@pytest.mark.parametrize(("scores", "expected"), APPLICABLE)
+def test_applicable_is_multi_label(scores, expected):
+    assert ts.applicable(scores) == expected
+
+
+def test_every_theme_has_a_dutch_label():
+    assert set(ts.THEME_LABELS) == set(ts.THEMES)
+    assert set(ts.THEME_INTENTS.values()) == set(ts.THEMES)

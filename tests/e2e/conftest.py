@@ -1,0 +1,49 @@
+"""The whole product on loopback: action server, Rasa (the trained model) and the backend, each
+in its own process, on free ports, with a throw-away database. Started once per test session."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+
+import pytest
+
+from backend.stack import Stack
+
+ADMIN_TOKEN = "e2e-admin-token-0123456789"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory) -> Iterator[Stack]:
+    var = tmp_path_factory.mktemp("stack")
+    port = free_port()
+    s = Stack(
+        port=port,
+        rasa_port=free_port(),
+        action_port=free_port(),
+        env={
+            "INTAKE_ENV": "test",
+            "INTAKE_VAR_DIR": str(var),
+            "DATABASE_URL": f"sqlite:///{var / 'intake.db'}",
+            "INTAKE_ADMIN_TOKEN": ADMIN_TOKEN,
+            "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        },
+        log_dir=var / "log",
+    )
+    s.admin_token = ADMIN_TOKEN
+    try:
+        s.start()
+        s.wait_healthy(timeout=400)
+    except BaseException:
+        s.stop()
+        for log in sorted((var / "log").glob("*.log")):
+            print(f"==== {log.name}\n{log.read_text(errors='replace')[-4000:]}")
+        raise
+    yield s
+    s.stop()
