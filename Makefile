@@ -62,12 +62,13 @@ test-pg: setup
 	TEST_DATABASE=postgresql $(BPY) -m pytest -q tests/backend
 
 test-stack: setup train
-	@echo "== rasa data validate =="
-	$(BOT_VENV)/bin/rasa data validate --data nlu_data --quiet
-	@echo "== Rasa test stories (tests/stories) =="
 	@mkdir -p results
+	@echo "== rasa data validate (log: results/validate.log) =="
+	@$(BOT_VENV)/bin/rasa data validate --data nlu_data >results/validate.log 2>&1 \
+	  || { grep -vE "Warning|warn|declare_namespace" results/validate.log | tail -n 30; exit 1; }
+	@echo "== Rasa test stories (tests/stories) =="
 	$(BOT_VENV)/bin/rasa test core --stories tests/stories --model $$($(RPY) -c 'from scripts.model_hash import model_path; print(model_path())') \
-	  --out results/stories --fail-on-prediction-errors --quiet >results/stories.log 2>&1 \
+	  --out results/stories --fail-on-prediction-errors >results/stories.log 2>&1 \
 	  || { tail -n 40 results/stories.log; cat results/stories/failed_test_stories.yml; exit 1; }
 	@grep -E "Correct:|F1-Score:" results/stories.log | head -n 2
 	@echo "== whole stack: API conversations, contract check, browser =="

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import UserUtteranceReverted
+from rasa_sdk.events import SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import exits
+from actions.handover import hand_over
 from actions.submit import SubmitIntake
 from actions.texts import greeting
 
@@ -44,6 +45,11 @@ class DefaultFallback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> list:
         reference = tracker.get_slot("ticket_reference")
+        fallbacks = int(tracker.get_slot("fallbacks") or 0) + 1
+        if fallbacks >= 2 and tracker.get_slot("intake_outcome") != "handover":
+            # the bot failed twice: a student takes over (the reverted turn stays in the hub)
+            events = await hand_over(dispatcher, tracker, "bot_failed")
+            return [UserUtteranceReverted(), *events, SlotSet("fallbacks", 0)]
         if tracker.get_slot("intake_outcome") == "store_failed":
             return await SubmitIntake().run(dispatcher, tracker, domain)
         if reference:
@@ -60,4 +66,4 @@ class DefaultFallback(Action):
                 "iemand wilt spreken."
             )
         dispatcher.utter_message(text=text)
-        return [UserUtteranceReverted()]
+        return [UserUtteranceReverted(), SlotSet("fallbacks", fallbacks)]

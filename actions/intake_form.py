@@ -12,6 +12,7 @@ from actions import exits, form_order
 from actions.confirm_validation import ConfirmValidators
 from actions.contact_validation import ContactValidators
 from actions.detail_validation import DetailValidators
+from actions.handover import is_sensitive
 from actions.need_validation import NeedValidators
 from actions.validation_base import latest_intent
 from bot import parsing
@@ -57,6 +58,16 @@ def exit_request(tracker: Tracker, requested: str | None) -> str | None:
     return exits.exit_request(*latest_intent(tracker), text)
 
 
+def _insulted_before(tracker: Tracker) -> bool:
+    return bool((tracker.get_slot("retries") or {}).get("_insults"))
+
+
+def _end_for_a_person(requested: str | None, outcome: str) -> list[EventType]:
+    """End the form so that action_submit_intake hands the conversation to a student."""
+    events = [SlotSet(requested, None)] if requested else []
+    return events + [SlotSet("intake_outcome", outcome), SlotSet("requested_slot", None)]
+
+
 class ValidateIntakeForm(
     NeedValidators, DetailValidators, ContactValidators, ConfirmValidators, FormValidationAction
 ):
@@ -75,7 +86,19 @@ class ValidateIntakeForm(
             return [SlotSet(requested, None), SlotSet("intake_outcome", outcome),
                     SlotSet("requested_slot", None)]
         response = interruption(tracker, requested)
+        if response == "utter_insult" and _insulted_before(tracker):
+            return _end_for_a_person(requested, "frustrated_requested")
         if response:
             dispatcher.utter_message(response=response)
-            return [SlotSet(requested, None), SlotSet("requested_slot", requested)]
-        return await super().run(dispatcher, tracker, domain)
+            events = [SlotSet(requested, None), SlotSet("requested_slot", requested)]
+            if response == "utter_insult":
+                events.append(SlotSet("retries", {**(tracker.get_slot("retries") or {}),
+                                                  "_insults": 1}))
+            return events
+        events = await super().run(dispatcher, tracker, domain)
+        text = str((tracker.latest_message or {}).get("text") or "")
+        if requested in FREE_TEXT and is_sensitive(text):
+            # keep the answer, then let a student take over (action_submit_intake hands over)
+            return [e for e in events if e.get("name") != "requested_slot"] + _end_for_a_person(
+                None, "sensitive_requested")
+        return events

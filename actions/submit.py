@@ -11,10 +11,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import exits
 from actions.clients.backend import BackendClient, BackendError
 from actions.form_order import INELIGIBLE
+from actions.handover import hand_over
 from actions.intake_data import ticket_payload
 from actions.texts import HELPDESK
 
 log = logging.getLogger(__name__)
+# Set by the form when it stops for a person (see actions/intake_form.py).
+HANDOVER_OUTCOMES = {"frustrated_requested": "frustrated", "sensitive_requested": "sensitive"}
 
 
 class SubmitIntake(Action):
@@ -30,6 +33,9 @@ class SubmitIntake(Action):
             return exits.stop(dispatcher, tracker)
         if slots.get("intake_outcome") == "restart_requested":
             return [*exits.start_over(dispatcher), FollowupAction("intake_form")]
+        if slots.get("intake_outcome") in HANDOVER_OUTCOMES:
+            reason = HANDOVER_OUTCOMES[slots["intake_outcome"]]
+            return await hand_over(dispatcher, tracker, reason, self.client)
         if slots.get("eligibility") in INELIGIBLE and slots.get("eligibility_insist") is False:
             dispatcher.utter_message(
                 text="Helder. Ik maak geen aanvraag aan. Veel succes, en wie weet tot later! "

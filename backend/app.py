@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextlib import asynccontextmanager
 
@@ -9,12 +10,15 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from backend import web
-from backend.api import conversations, health, tickets
+from backend.api import conversations, handover, health, tickets
 from backend.db import Database
 from backend.rasa_client import RasaClient
+from backend.services import handover as handover_service
+from backend.services.helpdesk_hours import load_office_hours
 from backend.services.turns import TurnService
 from backend.services.werkplaatsen import load_directory
 from backend.settings import Settings, load_settings
@@ -99,26 +103,45 @@ def _server_error(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": "internal error"}, status_code=500)
 
 
+async def _sweep_handovers(app: FastAPI) -> None:
+    """Conversations nobody claimed in time become callbacks (config/helpdesk.yml)."""
+    def sweep() -> None:
+        with app.state.db.session() as s:
+            handover_service.expire_and_tell(s, hours=app.state.office_hours)
+
+    while True:
+        await asyncio.sleep(app.state.settings.handover_sweep_seconds)
+        try:
+            await run_in_threadpool(sweep)
+        except Exception:  # keep sweeping; the next round retries
+            log.exception("hand-over sweep failed")
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
     directory = load_directory(settings.werkplaatsen_file)  # a bad file stops start-up here
+    office_hours = load_office_hours(settings.helpdesk_file)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        sweeper = asyncio.create_task(_sweep_handovers(app))
         yield
+        sweeper.cancel()
         await app.state.rasa.close()
         app.state.db.engine.dispose()
 
     app = FastAPI(title="Werkplaats intake API", version="1.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.directory = directory
+    app.state.office_hours = office_hours
     app.state.db = Database(settings.database_url)
     app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_token, settings.rasa_timeout)
     app.state.turns = TurnService(app.state.db, app.state.rasa)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _server_error)
-    for router in (health.router, conversations.router, tickets.router, web.router):
+    for router in (health.router, conversations.router, tickets.router, handover.router,
+                   web.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=str(web.HERE / "static")), name="static")
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

@@ -34,6 +34,16 @@ class Conversation(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+    # Hand-over to a helpdesk student (see backend/services/handover.py).
+    handover_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    handover_requested_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True, index=True
+    )
+    assigned_to: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    callback: Mapped[bool] = mapped_column(Boolean, default=False)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
     messages: Mapped[list[Message]] = relationship(
         back_populates="conversation", order_by="Message.id", cascade="all, delete-orphan"
@@ -86,3 +96,14 @@ class Ticket(Base):
     source: Mapped[str | None] = mapped_column(String(120), nullable=True)
     maturity: Mapped[int | None] = mapped_column(Integer, nullable=True)
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class HelpdeskOverride(Base):
+    """A coordinator opened or closed the helpdesk 'right now', overriding the office hours."""
+
+    __tablename__ = "helpdesk_override"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    open: Mapped[bool | None] = mapped_column(Boolean, nullable=True)  # None: follow the hours
+    set_by: Mapped[str] = mapped_column(String(120), default="")
+    set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -43,7 +43,9 @@ class Settings:
     service_token: str = ""
     public_base_url: str = "http://127.0.0.1:8000"
     werkplaatsen_file: Path = ROOT / "config" / "werkplaatsen.yml"
+    helpdesk_file: Path = ROOT / "config" / "helpdesk.yml"
     rasa_timeout: float = 30.0
+    handover_sweep_seconds: float = 30.0
     max_text_chars: int = 5000
     max_body_bytes: int = 64 * 1024
     extra: dict = field(default_factory=dict)
@@ -91,5 +93,6 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         service_token=secret("INTAKE_SERVICE_TOKEN"),
         public_base_url=env.get("PUBLIC_BASE_URL", f"http://127.0.0.1:{port_i}").rstrip("/"),
         werkplaatsen_file=Path(env.get("WERKPLAATSEN_FILE", ROOT / "config" / "werkplaatsen.yml")),
+        helpdesk_file=Path(env.get("HELPDESK_FILE", ROOT / "config" / "helpdesk.yml")),
         rasa_timeout=rasa_timeout,
     )

@@ -24,19 +24,28 @@ class BackendClient:
 
     async def create_ticket(self, payload: dict) -> dict:
         """Idempotent: the conversation id is the key, so a retry never makes a second ticket."""
+        return await self._post("/api/v1/tickets", payload)
+
+    async def request_handover(self, conversation_id: str, reason: str) -> dict:
+        """Ask for a helpdesk student; idempotent while a request is open. Returns the state and
+        the helpdesk's availability ({state, open, expected_wait_minutes, next_opening})."""
+        return await self._post(f"/api/v1/conversations/{conversation_id}/handover",
+                                {"reason": reason})
+
+    async def _post(self, path: str, payload: dict) -> dict:
         headers = {"Authorization": f"Bearer {self.token}"}
         last: Exception | None = None
         for attempt in range(self.attempts):
             try:
                 async with aiohttp.ClientSession(timeout=self.timeout) as session:
-                    async with session.post(f"{self.base_url}/api/v1/tickets", json=payload,
+                    async with session.post(f"{self.base_url}{path}", json=payload,
                                             headers=headers) as response:
                         if response.status in (200, 201):
                             return await response.json(content_type=None)
                         # an error body may be HTML from a proxy: read it as text, never retry 4xx
                         body = (await response.text(errors="replace"))[:500]
                         if response.status < 500:
-                            raise BackendError(f"ticket refused ({response.status}): {body}")
+                            raise BackendError(f"{path} refused ({response.status}): {body}")
                         last = BackendError(f"backend error {response.status}")
             except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
                 last = exc

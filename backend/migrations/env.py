@@ -20,6 +20,10 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     engine = make_engine(url)
     with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # batch operations rebuild tables: foreign keys would refuse to drop the old one
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # end the implicit transaction, or alembic never commits
         context.configure(
             connection=connection,
             target_metadata=target_metadata,

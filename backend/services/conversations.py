@@ -87,3 +87,10 @@ def state_of(db: Session, *, conversation_id: str) -> tuple[str, str | None]:
         raise ConversationNotFound(conversation_id)
     reference = db.scalar(select(Ticket.reference).where(Ticket.conversation_id == conversation_id))
     return conversation.state, reference
+
+
+def reopen(db: Session, *, conversation_id: str) -> None:
+    conversation = db.get(Conversation, conversation_id)
+    if conversation is not None and conversation.state == "closed":
+        conversation.state = "bot"
+        db.flush()

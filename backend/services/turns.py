@@ -15,6 +15,7 @@ from backend.rasa_client import BotMessage, RasaClient, RasaUnavailable
 from backend.services import conversations
 
 START_INTENT = "/start_intake"
+RESUME_INTENT = "/resume_intake"
 NO_REPLY = (
     "Sorry, daar ging iets mis aan mijn kant. Je bericht is bewaard. Probeer het nog eens, of "
     "typ 'medewerker'."
@@ -96,6 +97,9 @@ class TurnService:
                         s, conversation_id=conversation_id, sender="user", text=text
                     )
                     state, _ = conversations.state_of(s, conversation_id=conversation_id)
+                    if state == "closed":  # writing again after a close: the bot answers
+                        conversations.reopen(s, conversation_id=conversation_id)
+                        state = "bot"
                     return state
 
             state = await run_in_threadpool(record_user)
@@ -112,3 +116,11 @@ class TurnService:
 
             state, reference = await run_in_threadpool(final_state)
             return TurnResult([r.as_dict() for r in replies], state, reference)
+
+    async def resume(self, *, conversation_id: str) -> list[dict]:
+        """After a person hands the conversation back: the bot says so and picks up the intake
+        where it was. Its messages are recorded like any bot turn."""
+        async with self._lock(conversation_id):
+            replies = await self.rasa.send(conversation_id, RESUME_INTENT)
+            await run_in_threadpool(self._record_bot, conversation_id, replies)
+            return [r.as_dict() for r in replies]

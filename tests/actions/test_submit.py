@@ -6,7 +6,7 @@ import pytest
 from rasa_sdk.events import SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import submit
+from actions import handover, submit
 from actions.clients.backend import BackendError
 from actions.conversation import DefaultFallback, RestartIntake, StopIntake
 from actions.submit import SubmitIntake
@@ -187,8 +187,26 @@ async def test_fallback_otherwise_reverts_the_message(domain, monkeypatch, slots
     dispatcher = CollectingDispatcher()
     events = await DefaultFallback().run(dispatcher, build_tracker("store_failed", slots=slots),
                                          domain)
-    assert events == [UserUtteranceReverted()]
+    assert events == [UserUtteranceReverted(), SlotSet("fallbacks", 1)]
     assert needle in texts(dispatcher)[0]
+
+
+async def test_the_second_fallback_hands_over_to_a_student(domain, monkeypatch):
+    asked = []
+
+    class Backend:
+        async def request_handover(self, conversation_id, reason):
+            asked.append((conversation_id, reason))
+            return {"state": "waiting_for_human", "open": True, "expected_wait_minutes": 10}
+
+    monkeypatch.setattr(handover, "BackendClient", Backend)
+    dispatcher = CollectingDispatcher()
+    tracker = build_tracker("store_failed", slots={"intake_outcome": None, "fallbacks": 1})
+    events = await DefaultFallback().run(dispatcher, tracker, domain)
+    assert asked == [(tracker.sender_id, "bot_failed")]
+    assert "student van de helpdesk" in texts(dispatcher)[0]
+    assert events[0] == UserUtteranceReverted() and SlotSet("fallbacks", 0) in events
+    assert SlotSet("intake_outcome", "handover") in events
 
 
 async def test_stop_without_ticket_resets_and_keeps_the_outcome(domain):

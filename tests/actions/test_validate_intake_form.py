@@ -601,8 +601,29 @@ async def test_interruption_is_answered_and_the_same_question_asked_again(
                             domain=domain)
     events, dispatcher, _slots = await run_form(tracker, domain)
     assert [m["response"] for m in dispatcher.messages] == [response]
-    assert events == [SlotSet("contact_email", None), SlotSet("requested_slot", "contact_email")]
+    assert events[:2] == [SlotSet("contact_email", None),
+                          SlotSet("requested_slot", "contact_email")]
+    assert events[2:] == ([SlotSet("retries", {"_insults": 1})] if intent == "insult" else [])
     assert response in domain["responses"]
+
+
+async def test_a_second_insult_hands_over_to_a_student(domain):
+    tracker = build_tracker("interruption", text="kut bot", intent="insult", confidence=0.95,
+                            domain=domain, slots={"retries": {"_insults": 1}})
+    events, dispatcher, _slots = await run_form(tracker, domain)
+    assert dispatcher.messages == []  # action_submit_intake tells the entrepreneur
+    assert SlotSet("intake_outcome", "frustrated_requested") in events
+    assert events[-1] == SlotSet("requested_slot", None)
+
+
+async def test_a_sensitive_description_keeps_the_answer_and_ends_the_form(domain):
+    text = "we zitten diep in de schulden en de deurwaarder staat voor de deur, hoe verder"
+    tracker = build_tracker("new_intake", text=text, intent="describe_need_overig",
+                            confidence=0.8, domain=domain)
+    events, _dispatcher, _slots = await run_form(tracker, domain)
+    assert SlotSet("need_description", text) in events
+    assert SlotSet("intake_outcome", "sensitive_requested") in events
+    assert events[-1] == SlotSet("requested_slot", None)
 
 
 async def test_interruption_fixture(domain):

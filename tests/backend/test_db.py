@@ -68,3 +68,68 @@ def test_upgrade_twice_is_harmless(migrated):
     from backend.migrate import upgrade
 
     upgrade(migrated)  # already at head: nothing to do, nothing breaks
+
+
+def test_migrations_create_a_missing_postgres_database():
+    """DATABASE_URL may name a database that does not exist yet: make run creates it."""
+    import uuid
+
+    from sqlalchemy import create_engine, inspect, text
+
+    from backend.migrate import upgrade
+    from tests.backend.conftest import PG_ADMIN_URL
+
+    name = f"intake_new_{uuid.uuid4().hex[:8]}"
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        upgrade(url)
+        engine = create_engine(url)
+        assert {"conversations", "messages", "tickets"} <= set(inspect(engine).get_table_names())
+        engine.dispose()
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_upgrading_a_database_that_holds_data(tmp_path, database_url):
+    """A database at revision 0001 with conversations, messages and a ticket upgrades to head
+    without losing anything (on SQLite this once failed on the foreign keys)."""
+    import uuid
+
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    from backend.migrate import alembic_config, upgrade
+    from tests.backend.conftest import PG_ADMIN_URL
+
+    if database_url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path / 'old.db'}"
+        admin = None
+    else:
+        name = f"intake_old_{uuid.uuid4().hex[:8]}"
+        url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        command.upgrade(alembic_config(url), "0001")
+        engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO conversations (id, token_hash, channel, state, "
+                              "created_at, updated_at) VALUES ('c1', 'h', 'webchat', 'bot', "
+                              "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+            conn.execute(text("INSERT INTO messages (conversation_id, sender, text, buttons, at) "
+                              "VALUES ('c1', 'user', 'hoi', '[]', CURRENT_TIMESTAMP)"))
+        upgrade(url)
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT state, callback FROM conversations")).all() == [
+                ("bot", False)]
+            assert conn.execute(text("SELECT text FROM messages")).scalar() == "hoi"
+        engine.dispose()
+    finally:
+        if admin is not None:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()

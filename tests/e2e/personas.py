@@ -34,4 +34,6 @@ SCENARIOS = {
     "zzp_referred": dict(BAKERY, employees="ik werk alleen, ik ben zzp'er",
                          eligibility_insist="nee"),
     "stop": {"need_description": BAKERY["need_description"], "need_goal": "stop"},
+    "handover": {"need_description": BAKERY["need_description"],
+                 "need_goal": "kan ik een medewerker spreken?"},
 }

@@ -112,7 +112,9 @@ def test_off_track_messages_are_answered_and_the_question_repeated(stack):
     chat.run({k: BAKERY[k] for k in ("need_description", "need_goal", "need_tried",
                                      "need_urgency", "theme_choice")})
     assert chat.question == "company_name", chat.transcript()
-    for text in ("ben jij een robot?", "wat een waardeloze bot", "medewerker"):
+    off_track = ("ben jij een robot?", "wat een waardeloze bot",
+                 "wat doen jullie met mijn gegevens")
+    for text in off_track:
         chat.say(text)
         assert chat.question == "company_name", chat.transcript()
         assert len(chat.last) >= 2
@@ -143,11 +145,16 @@ def test_nothing_typed_crashes_the_conversation(stack, text):
     assert chat.last, chat.transcript()
 
 
-def test_public_contract_check(stack):
-    check = Path(ROOT).parent / "shared" / "contract" / "check_api.py"
+def run_contract_check(stack, name: str) -> None:
+    """Run one of shared/contract's black-box checks against this stack."""
+    check = Path(ROOT).parent / "shared" / "contract" / name
     if not check.exists():
         pytest.skip("shared/contract is not beside this checkout")
     env = dict(os.environ, BARS_BASE=stack.base_url, BARS_ADMIN_TOKEN=stack.admin_token)
     result = subprocess.run([sys.executable, str(check)], env=env, capture_output=True,
                             text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_public_contract_check(stack):
+    run_contract_check(stack, "check_api.py")
