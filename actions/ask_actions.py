@@ -44,6 +44,25 @@ class AskEligibilityInsist(Action):
         return []
 
 
+class AskContactName(Action):
+    """On WhatsApp the profile name is a suggestion: confirm it instead of asking."""
+
+    def name(self) -> str:
+        return "action_ask_contact_name"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> list:
+        suggested = tracker.get_slot("profile_name")
+        if suggested:
+            dispatcher.utter_message(
+                text=f"Mag ik je {suggested} noemen? Of typ hoe we je mogen aanspreken.",
+                buttons=[{"title": "Ja", "payload": "ja"},
+                         {"title": "Nee, een andere naam", "payload": "nee"}],
+            )
+        else:
+            dispatcher.utter_message(response="utter_ask_contact_name")
+        return []
+
+
 class AskContactPhone(Action):
     def name(self) -> str:
         return "action_ask_contact_phone"

@@ -12,6 +12,7 @@ from bot import corrections, parsing
 REDO = {
     "postcode": ["postcode", "place"],
     "need_description": ["need_description", "need_problem", "theme_evidence", "theme_choice"],
+    "contact_name": ["contact_name", "profile_name"],  # ask the name itself, not 'Mag ik je..'
 }
 
 

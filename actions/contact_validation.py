@@ -24,6 +24,9 @@ SOURCES = [
     (r"instagram|facebook|linkedin|tiktok|social|twitter|\bx\b", "social media"),
     (r"website|google|internet|online|gezocht|loket|balie", "website / loket"),
 ]
+# "nee, (noem me maar) Piet": the 'no' before another name
+OTHER_NAME = re.compile(r"^(nee|neen|nope)\b[\s,.!]*(hoor|dank je)?[\s,.!]*"
+                        r"(noem me( maar)?|zeg maar|liever)?\s*", re.I)
 SKIP = r"^(geen|nee|heb ik niet|niet|overslaan|sla over|skip|liever niet|-)\b"
 
 
@@ -41,6 +44,14 @@ class ContactValidators:
     def validate_contact_name(self, value, dispatcher: CollectingDispatcher, tracker: Tracker,
                               domain) -> dict:
         text = text_of(value)
+        suggested = tracker.get_slot("profile_name")
+        if suggested:  # the answer to "Mag ik je <WhatsApp-naam> noemen?"
+            answer = self._yes_no(value, tracker)
+            if answer is True:
+                return {"contact_name": suggested}
+            text = OTHER_NAME.sub("", text).strip() if answer is False else text
+            if not text or parsing.parse_yes_no(text) is not None:
+                return {"contact_name": None, "profile_name": None}  # then ask for the name
         if parsing.looks_like_name(text) and not parsing.is_dont_know(text):
             return {"contact_name": parsing.clean_name(text)}
         dispatcher.utter_message(text="Hoe mogen we je aanspreken? Je voornaam is ook goed.")

@@ -7,6 +7,7 @@ from rasa_sdk.events import SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import exits
+from actions.channel_identity import identity_slots
 from actions.handover import hand_over
 from actions.submit import SubmitIntake
 from actions.texts import greeting
@@ -18,7 +19,7 @@ class Greet(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> list:
         dispatcher.utter_message(text=greeting())
-        return []
+        return identity_slots(tracker)  # WhatsApp: the phone is known, the name is suggested
 
 
 class StopIntake(Action):
@@ -34,7 +35,7 @@ class RestartIntake(Action):
         return "action_restart_intake"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> list:
-        return exits.start_over(dispatcher)
+        return exits.start_over(dispatcher, tracker)
 
 
 class DefaultFallback(Action):

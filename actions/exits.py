@@ -10,6 +10,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, AllSlotsReset, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.channel_identity import identity_slots
 from bot import parsing
 
 STOP_WORDS = re.compile(
@@ -45,9 +46,11 @@ def stop(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         text="Oké, ik stop. Er is geen aanvraag verstuurd. Wil je later toch verder? Typ dan "
         "'opnieuw'."
     )
-    return [ActiveLoop(None), AllSlotsReset(), SlotSet("intake_outcome", "stopped")]
+    return [ActiveLoop(None), AllSlotsReset(), SlotSet("intake_outcome", "stopped"),
+            *identity_slots(tracker)]
 
 
-def start_over(dispatcher: CollectingDispatcher) -> list[EventType]:
+def start_over(dispatcher: CollectingDispatcher, tracker: Tracker | None = None) -> list[EventType]:
+    """Forget the answers; what the channel tells (the WhatsApp number) stays known."""
     dispatcher.utter_message(text="Goed, we beginnen opnieuw.")
-    return [ActiveLoop(None), AllSlotsReset()]
+    return [ActiveLoop(None), AllSlotsReset(), *identity_slots(tracker)]

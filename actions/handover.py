@@ -15,11 +15,17 @@ from bot import parsing
 
 log = logging.getLogger(__name__)
 # Topics a student should handle, not a bot.
+# Not the everyday "neemt veel tijd in beslag" or "scheiding tussen zakelijk en privé".
 SENSITIVE = re.compile(
-    r"\b(faillissement|failliet|bankroet|schuld(en)?|deurwaarder|beslag|burn-?out|overspannen|"
-    r"depressie|overleden|overlijden|ziek(te)?|scheiding|fraude|afgeperst|chantage|"
-    r"zelfmoord|suicide|ransomware|gegijzeld)\b"
+    r"\b(faillissement|failliet|bankroet|schuld(en)?|deurwaarder|(?<!\bin )beslag|"
+    r"burn[- ]?out|overspannen|depressie(f)?|overleden|overlijden|ziek(te)?|"
+    r"(echt)?scheiding(?! tussen)|fraude|afgeperst|chantage|"
+    r"zelfmoord|su[iï]cid(e|aal|ale)|ransomware|gegijzeld)\b"
 )
+
+
+# How an intake ended; a hand-over afterwards does not change it.
+FINAL_OUTCOMES = ("ticket", "referred", "stopped", "no_consent")
 
 
 def is_sensitive(text: str) -> bool:
@@ -55,6 +61,8 @@ async def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: 
             "bewaard: een student neemt dan contact met je op. Je kunt hier alvast typen wat je "
             "wilt vragen."
         )
+    if tracker.get_slot("intake_outcome") in FINAL_OUTCOMES:
+        return [ActiveLoop(None)]  # keep it: resuming must not restart a finished intake
     return [ActiveLoop(None), SlotSet("intake_outcome", "handover")]
 
 
@@ -74,7 +82,7 @@ class ResumeIntake(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> list:
         if tracker.get_slot("ticket_reference") or tracker.get_slot("intake_outcome") in (
-            "referred", "stopped", "no_consent"
+            FINAL_OUTCOMES
         ):
             dispatcher.utter_message(
                 text="Je praat weer met de digitale assistent. Kan ik nog iets voor je doen? Typ "

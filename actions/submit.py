@@ -32,7 +32,7 @@ class SubmitIntake(Action):
         if slots.get("intake_outcome") == "stop_requested":
             return exits.stop(dispatcher, tracker)
         if slots.get("intake_outcome") == "restart_requested":
-            return [*exits.start_over(dispatcher), FollowupAction("intake_form")]
+            return [*exits.start_over(dispatcher, tracker), FollowupAction("intake_form")]
         if slots.get("intake_outcome") in HANDOVER_OUTCOMES:
             reason = HANDOVER_OUTCOMES[slots["intake_outcome"]]
             return await hand_over(dispatcher, tracker, reason, self.client)

@@ -13,8 +13,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from backend import web
+from backend import dashboard, web
+from backend.api import contacts as contacts_api
 from backend.api import conversations, handover, health, tickets
+from backend.api import outbox as outbox_api
+from backend.channels import whatsapp
 from backend.db import Database
 from backend.rasa_client import RasaClient
 from backend.services import handover as handover_service
@@ -22,6 +25,8 @@ from backend.services.helpdesk_hours import load_office_hours
 from backend.services.turns import TurnService
 from backend.services.werkplaatsen import load_directory
 from backend.settings import Settings, load_settings
+from backend.telegram import ingress as telegram_ingress
+from backend.telegram.helpdesk import TelegramHelpdesk
 
 log = logging.getLogger("backend")
 
@@ -125,8 +130,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         sweeper = asyncio.create_task(_sweep_handovers(app))
+        await app.state.telegram.start()
+        await app.state.whatsapp.start()
         yield
+        await app.state.whatsapp.stop()
         sweeper.cancel()
+        await app.state.telegram.stop()
         await app.state.rasa.close()
         app.state.db.engine.dispose()
 
@@ -137,11 +146,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.db = Database(settings.database_url)
     app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_token, settings.rasa_timeout)
     app.state.turns = TurnService(app.state.db, app.state.rasa)
+    app.state.telegram = TelegramHelpdesk(settings, app.state.db, app.state.turns)
+    app.state.whatsapp = whatsapp.WhatsAppChannel(settings, app.state.db, app.state.rasa,
+                                                  app.state.turns)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _server_error)
     for router in (health.router, conversations.router, tickets.router, handover.router,
-                   web.router):
+                   telegram_ingress.router, web.router, dashboard.router, whatsapp.router,
+                   outbox_api.router, contacts_api.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=str(web.HERE / "static")), name="static")
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -44,6 +54,11 @@ class Conversation(Base):
     callback: Mapped[bool] = mapped_column(Boolean, default=False)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     outcome: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # Who is on the other end (E.164 phone; WhatsApp and phone calls), and the name their
+    # WhatsApp profile shows (a suggestion: the bot asks before it uses it).
+    contact: Mapped[str | None] = mapped_column(String(20), nullable=True, index=True)
+    profile_name: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    greeted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     messages: Mapped[list[Message]] = relationship(
         back_populates="conversation", order_by="Message.id", cascade="all, delete-orphan"
@@ -59,6 +74,14 @@ class Message(Base):
     text: Mapped[str] = mapped_column(Text)
     buttons: Mapped[list[Any]] = mapped_column(default=list)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Inbound channel messages: the provider's id (Twilio MessageSid; unique, so a duplicate
+    # delivery is a no-op) and when the hub finished answering it (None: still to do).
+    provider_id: Mapped[str | None] = mapped_column(
+        String(64), nullable=True, unique=True, index=True
+    )
+    processed_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True, index=True
+    )
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
 
@@ -96,6 +119,8 @@ class Ticket(Base):
     source: Mapped[str | None] = mapped_column(String(120), nullable=True)
     maturity: Mapped[int | None] = mapped_column(Integer, nullable=True)
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # What the werkplaats offers (a coordinator's choice; backend/services/tickets.py OFFERS).
+    offer: Mapped[str | None] = mapped_column(String(60), nullable=True)
 
 
 class HelpdeskOverride(Base):
@@ -107,3 +132,101 @@ class HelpdeskOverride(Base):
     open: Mapped[bool | None] = mapped_column(Boolean, nullable=True)  # None: follow the hours
     set_by: Mapped[str] = mapped_column(String(120), default="")
     set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class StaffUser(Base):
+    """A dashboard user: helpdesk student, coordinator or admin (backend/dashboard/auth.py)."""
+
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True, index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(20))  # student | coordinator | admin
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class StaffSession(Base):
+    """A signed-in dashboard session. Only the SHA-256 of the cookie's token is stored."""
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE"), index=True
+    )
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class TelegramHandover(Base):
+    """A hand-over for the Telegram helpdesk group (backend/telegram/): the outbox row (status,
+    attempts) and, once posted, the group message -> conversation mapping and who claimed it."""
+
+    __tablename__ = "telegram_handovers"
+    __table_args__ = (
+        UniqueConstraint("chat_id", "message_id", name="uq_telegram_handovers_message"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    request_key: Mapped[str] = mapped_column(String(80), unique=True)  # one post per request
+    # pending | sending | sent | failed (retried until next_attempt_at is None) | skipped
+    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_error: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    claimed_by_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # Telegram user
+    claimed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)  # first name only
+
+
+class TelegramUpdate(Base):
+    """Telegram update ids already taken in (webhook or polling): each is processed once."""
+
+    __tablename__ = "telegram_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                                  index=True)
+    status: Mapped[str] = mapped_column(String(12), default="received")  # received|done|failed
+
+
+class OutboxMessage(Base):
+    """A message on its way to an entrepreneur on WhatsApp (backend/services/outbox.py).
+    status: queued | sent | failed | needs_template. Failed ones stay visible to staff."""
+
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    channel: Mapped[str] = mapped_column(String(20), default="whatsapp")
+    to: Mapped[str] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    provider_sid: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    content_sid: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+    next_attempt_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -49,11 +49,15 @@ class RasaClient:
     async def close(self) -> None:
         await self._http.aclose()
 
-    async def send(self, sender: str, text: str) -> list[BotMessage]:
+    async def send(self, sender: str, text: str,
+                   metadata: dict | None = None) -> list[BotMessage]:
+        """One turn. `metadata` (e.g. the channel and the contact's phone) reaches the actions
+        as the user message's metadata (Rasa's REST channel passes it on)."""
+        body: dict = {"sender": sender, "message": text}
+        if metadata:
+            body["metadata"] = metadata
         try:
-            response = await self._http.post(
-                f"{self.base_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}
-            )
+            response = await self._http.post(f"{self.base_url}/webhooks/rest/webhook", json=body)
             response.raise_for_status()
             return _to_messages(response.json())
         except (httpx.HTTPError, ValueError) as exc:

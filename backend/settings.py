@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +49,24 @@ class Settings:
     handover_sweep_seconds: float = 30.0
     max_text_chars: int = 5000
     max_body_bytes: int = 64 * 1024
+    # Telegram helpdesk group (backend/telegram/); mode off | webhook | polling
+    telegram_mode: str = "off"
+    telegram_bot_token: str = ""
+    telegram_helpdesk_chat_id: int = 0
+    telegram_webhook_secret: str = ""
+    telegram_api_url: str = "https://api.telegram.org"
+    telegram_set_webhook: bool = True
+    telegram_poll_timeout: float = 25.0
+    telegram_retry_seconds: float = 30.0
+    # WhatsApp through Twilio (backend/channels/): webhooks are refused without an auth token
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_whatsapp_from: str = ""
+    twilio_api_url: str = "https://api.twilio.com"
+    twilio_whatsapp_template_sid: str = ""
+    outbox_max_attempts: int = 5
+    outbox_backoff_seconds: float = 2.0
+    outbox_poll_seconds: float = 1.0
     extra: dict = field(default_factory=dict)
 
     @property
@@ -95,4 +114,93 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         werkplaatsen_file=Path(env.get("WERKPLAATSEN_FILE", ROOT / "config" / "werkplaatsen.yml")),
         helpdesk_file=Path(env.get("HELPDESK_FILE", ROOT / "config" / "helpdesk.yml")),
         rasa_timeout=rasa_timeout,
+        **_telegram(env, mode, var_dir),
+        **_twilio(env, mode),
     )
+
+
+_TELEGRAM_TOKEN = re.compile(r"^[0-9]{1,20}:[A-Za-z0-9_-]{20,100}$")
+_WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what setWebhook's secret_token allows
+
+
+def _telegram(env: dict[str, str], mode: str, var_dir: Path) -> dict:
+    """TELEGRAM_*: off without a token; a token alone means polling (no public URL needed)."""
+    token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
+    tg_mode = env.get("TELEGRAM_MODE", "").strip().lower() or ("polling" if token else "off")
+    if tg_mode not in {"off", "webhook", "polling"}:
+        raise SettingsError(f"TELEGRAM_MODE must be off, webhook or polling, not {tg_mode!r}")
+    if tg_mode == "off":
+        return {"telegram_mode": "off"}
+    if not _TELEGRAM_TOKEN.match(token):
+        raise SettingsError(f"TELEGRAM_MODE={tg_mode} needs TELEGRAM_BOT_TOKEN (123456:ABC...)")
+    chat = env.get("TELEGRAM_HELPDESK_CHAT_ID", "").strip()
+    if not re.fullmatch(r"-?[0-9]{1,20}", chat) or int(chat) == 0:
+        raise SettingsError("TELEGRAM_HELPDESK_CHAT_ID must be the helpdesk group's numeric id")
+    secret = env.get("TELEGRAM_WEBHOOK_SECRET", "").strip()
+    if tg_mode == "webhook":
+        if mode == "production" and (secret.lower() in PLACEHOLDERS or len(secret) < 16):
+            raise SettingsError("TELEGRAM_WEBHOOK_SECRET must be a real secret (16+ chars) "
+                                "for TELEGRAM_MODE=webhook in production")
+        secret = secret or _dev_secret("TELEGRAM_WEBHOOK_SECRET", var_dir)
+        if not _WEBHOOK_SECRET.match(secret):
+            raise SettingsError("TELEGRAM_WEBHOOK_SECRET may only hold A-Z, a-z, 0-9, _ and -")
+    numbers = {}
+    for var, default, low, high in (("TELEGRAM_POLL_TIMEOUT", "25", 0, 50),
+                                    ("TELEGRAM_RETRY_SECONDS", "30", 1, 3600)):
+        raw = env.get(var, default)
+        try:
+            numbers[var] = float(raw)
+        except ValueError:
+            numbers[var] = math.nan
+        if not (math.isfinite(numbers[var]) and low <= numbers[var] <= high):
+            raise SettingsError(f"{var} must be {low}-{high} seconds, not {raw!r}")
+    return {
+        "telegram_mode": tg_mode,
+        "telegram_bot_token": token,
+        "telegram_helpdesk_chat_id": int(chat),
+        "telegram_webhook_secret": secret,
+        "telegram_api_url": env.get("TELEGRAM_API_URL", "https://api.telegram.org").rstrip("/"),
+        "telegram_set_webhook": env.get("TELEGRAM_SET_WEBHOOK", "true").lower()
+        not in {"0", "false", "no"},
+        "telegram_poll_timeout": numbers["TELEGRAM_POLL_TIMEOUT"],
+        "telegram_retry_seconds": numbers["TELEGRAM_RETRY_SECONDS"],
+    }
+
+
+def _number(env: dict[str, str], var: str, default: str, low: float, high: float) -> float:
+    raw = env.get(var, default)
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and low <= value <= high):
+        raise SettingsError(f"{var} must be a number from {low:g} to {high:g}, not {raw!r}")
+    return value
+
+
+def _twilio(env: dict[str, str], mode: str) -> dict:
+    """TWILIO_*: WhatsApp through Twilio. Production refuses a missing auth token when WhatsApp
+    is configured (an account SID or a sender number)."""
+    sid = env.get("TWILIO_ACCOUNT_SID", "").strip()
+    token = env.get("TWILIO_AUTH_TOKEN", "").strip()
+    sender = env.get("TWILIO_WHATSAPP_FROM", "").strip()
+    if sid and not re.fullmatch(r"AC[0-9a-fA-F]{32}", sid):
+        raise SettingsError("TWILIO_ACCOUNT_SID must look like AC followed by 32 hex digits")
+    if sender and not sender.startswith("whatsapp:"):
+        sender = "whatsapp:" + sender
+    if mode == "production" and (sid or sender) and (
+        token.lower() in PLACEHOLDERS or len(token) < 16
+    ):
+        raise SettingsError("TWILIO_AUTH_TOKEN must be set (the account's auth token) when "
+                            "WhatsApp is configured in production")
+    return {
+        "twilio_account_sid": sid,
+        "twilio_auth_token": token,
+        "twilio_whatsapp_from": sender,
+        "twilio_api_url": (env.get("TWILIO_API_URL", "").strip()
+                           or "https://api.twilio.com").rstrip("/"),
+        "twilio_whatsapp_template_sid": env.get("TWILIO_WHATSAPP_TEMPLATE_SID", "").strip(),
+        "outbox_max_attempts": int(_number(env, "OUTBOX_MAX_ATTEMPTS", "5", 1, 20)),
+        "outbox_backoff_seconds": _number(env, "OUTBOX_BACKOFF_SECONDS", "2", 0, 600),
+        "outbox_poll_seconds": _number(env, "OUTBOX_POLL_SECONDS", "1", 0.01, 60),
+    }

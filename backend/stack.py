@@ -60,7 +60,7 @@ class Stack:
             "actions": [str(BOT_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
                         "-p", str(self.action_port)],
             "rasa": [str(BOT_BIN / "rasa"), "run", "--enable-api", "-i", "127.0.0.1",
-                     "-p", str(self.rasa_port), "--auth-token", env["RASA_TOKEN"],
+                     "-p", str(self.rasa_port), f"--auth-token={env['RASA_TOKEN']}",
                      "--model", str(model), "--endpoints", str(self.endpoints_file()),
                      "--credentials", "credentials.yml"],
             "backend": [sys.executable, "-m", "uvicorn", "backend.main:app", "--host",

@@ -74,4 +74,7 @@ def get_transcript(
 ) -> dict:
     _authorize(db, conversation_id, token)
     with db.session() as s:
-        return {"messages": conversations.transcript(s, conversation_id=conversation_id)}
+        # the state lets the web widget see a hand-over (and poll faster while a person helps)
+        state, _ = conversations.state_of(s, conversation_id=conversation_id)
+        return {"messages": conversations.transcript(s, conversation_id=conversation_id),
+                "state": state}

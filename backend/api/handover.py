@@ -3,7 +3,7 @@ close (staff token); the queue and the helpdesk's availability."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Request
+from fastapi import APIRouter, BackgroundTasks, Body, Depends, HTTPException, Request
 from pydantic import BaseModel, Field, StrictBool, StrictStr
 from starlette.concurrency import run_in_threadpool
 
@@ -47,11 +47,14 @@ def _run(db: Database, fn, **kwargs):
 
 
 @router.post("/conversations/{conversation_id}/handover", dependencies=[Depends(require_service)])
-def request_handover(conversation_id: str, request: Request,
+def request_handover(conversation_id: str, request: Request, background: BackgroundTasks,
                      body: HandoverIn = Body(default_factory=HandoverIn),
                      db: Database = Depends(database)) -> dict:
-    return _run(db, handover.request, conversation_id=conversation_id, reason=body.reason,
-                hours=request.app.state.office_hours)
+    result = _run(db, handover.request, conversation_id=conversation_id, reason=body.reason,
+                  hours=request.app.state.office_hours)
+    # the helpdesk's Telegram group: queued now, posted after the response, never fails this
+    request.app.state.telegram.handover_requested(conversation_id, background)
+    return result
 
 
 @router.post("/conversations/{conversation_id}/claim", dependencies=[Depends(require_staff)])

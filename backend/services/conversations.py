@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.models import Conversation, Message, Ticket, iso
+from backend.services import outbox
 
 STATES = ("bot", "waiting_for_human", "human", "closed")
 # control characters, and lone surrogates (valid in JSON, but not storable as UTF-8)
@@ -70,6 +71,7 @@ def add_message(
         message.at = at
     db.add(message)
     db.flush()
+    outbox.on_message(db, message)  # WhatsApp: queue it for delivery in the same transaction
     return message
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -14,6 +15,9 @@ from backend.services.conversations import ConversationNotFound
 from backend.services.werkplaatsen import Directory
 
 STATUSES = ("nieuw", "in behandeling", "gematcht", "doorverwezen", "afgerond")
+# What a coordinator can assign to a ticket (what the werkplaats offers the entrepreneur).
+OFFERS = ("kort project", "project 10-20 weken", "hackathon", "webinar/masterclass",
+          "helpdesk-uur", "werkstudent", "doorverwijzing")
 _DUTCH_POSTCODE = re.compile(r"[1-9]\d{3}[A-Z]{2}")
 
 
@@ -100,8 +104,11 @@ def list_tickets(
     theme: str | None = None,
     status: str | None = None,
     werkplaats: str | None = None,
+    created_from: datetime | None = None,
+    created_before: datetime | None = None,
     limit: int = 200,
 ) -> list[Ticket]:
+    """Newest first. `created_from` is inclusive, `created_before` exclusive (aware, in UTC)."""
     query = select(Ticket).order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(limit)
     if theme:
         query = query.where(Ticket.theme == theme)
@@ -109,7 +116,48 @@ def list_tickets(
         query = query.where(Ticket.status == status)
     if werkplaats:
         query = query.where(Ticket.werkplaats == werkplaats)
+    if created_from is not None:
+        query = query.where(Ticket.created_at >= created_from)
+    if created_before is not None:
+        query = query.where(Ticket.created_at < created_before)
     return list(db.scalars(query))
+
+
+class TicketNotFound(LookupError):
+    """No ticket with that reference."""
+
+
+class InvalidTicketChange(ValueError):
+    """A status or offer that does not exist; the message says which ones do."""
+
+
+def _ticket_or_raise(db: Session, reference: str) -> Ticket:
+    ticket = get_ticket(db, reference=reference)
+    if ticket is None:
+        raise TicketNotFound(reference)
+    return ticket
+
+
+def set_status(db: Session, *, reference: str, status: str) -> Ticket:
+    """Move a ticket to one of STATUSES (a coordinator's decision)."""
+    if status not in STATUSES:
+        raise InvalidTicketChange(
+            f"unknown status {status!r}; use one of: {', '.join(STATUSES)}"
+        )
+    ticket = _ticket_or_raise(db, reference)
+    ticket.status = status
+    db.flush()
+    return ticket
+
+
+def assign_offer(db: Session, *, reference: str, offer: str | None) -> Ticket:
+    """Assign one of OFFERS to a ticket, or clear it with None."""
+    if offer is not None and offer not in OFFERS:
+        raise InvalidTicketChange(f"unknown offer {offer!r}; use one of: {', '.join(OFFERS)}")
+    ticket = _ticket_or_raise(db, reference)
+    ticket.offer = offer
+    db.flush()
+    return ticket
 
 
 def ticket_dict(ticket: Ticket) -> dict:
@@ -136,4 +184,5 @@ def ticket_dict(ticket: Ticket) -> dict:
         "consent": {"privacy": ticket.consent_privacy, "followup": ticket.consent_followup},
         "intake": {"source": ticket.source, "maturity": ticket.maturity},
         "details": ticket.details,
+        "offer": ticket.offer,
     }

@@ -51,13 +51,21 @@ class TurnService:
             self._locks[conversation_id] = lock
         return lock
 
-    def _record_bot(self, conversation_id: str, replies: list[BotMessage]) -> None:
+    def lock(self, conversation_id: str) -> asyncio.Lock:
+        """The conversation's turn lock, for channels that answer recorded messages themselves
+        (backend/channels/whatsapp_inbound.py): one turn at a time per conversation."""
+        return self._lock(conversation_id)
+
+    def _record_bot(self, conversation_id: str,
+                    replies: list[BotMessage]) -> tuple[str, str | None]:
+        """Store the bot's replies; return the conversation's state and ticket reference."""
         with self.db.session() as s:
             for reply in replies:
                 conversations.add_message(
                     s, conversation_id=conversation_id, sender="bot", text=reply.text,
                     buttons=reply.buttons,
                 )
+            return conversations.state_of(s, conversation_id=conversation_id)
 
     async def start(self, *, channel: str = "webchat") -> tuple[str, str, list[dict]]:
         """Open a conversation and return (id, token, greeting). Nothing is stored when the bot
@@ -108,13 +116,8 @@ class TurnService:
                 replies = await self.rasa.send(conversation_id, for_rasa(text)) or [
                     BotMessage(NO_REPLY)  # never leave the entrepreneur without an answer
                 ]
-                await run_in_threadpool(self._record_bot, conversation_id, replies)
-
-            def final_state() -> tuple[str, str | None]:
-                with self.db.session() as s:
-                    return conversations.state_of(s, conversation_id=conversation_id)
-
-            state, reference = await run_in_threadpool(final_state)
+            # one unit of work: the replies, and the state the actions may have changed
+            state, reference = await run_in_threadpool(self._record_bot, conversation_id, replies)
             return TurnResult([r.as_dict() for r in replies], state, reference)
 
     async def resume(self, *, conversation_id: str) -> list[dict]:

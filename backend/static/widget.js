@@ -37,6 +37,7 @@
   var COUNTER_FROM = 4000;
   var TIMEOUT_MS = 30000;
   var POLL_MS = 20000;
+  var POLL_HANDOVER_MS = 3000; // sneller zolang een mens helpt of er op een mens gewacht wordt
   var MAX_TITLES = 300;
   var SMALL_SCREEN = '(max-width: 600px), (max-height: 560px)';
 
@@ -78,6 +79,8 @@
     expired: 'Je vorige gesprek is niet meer beschikbaar. We zijn een nieuw gesprek begonnen.',
     expiredKept: 'Je vorige gesprek is niet meer beschikbaar. We zijn een nieuw gesprek begonnen. Je bericht staat nog in het invoerveld.',
     newStarted: 'Nieuw gesprek gestart.',
+    waitingForHuman: 'Je wacht op een student van de helpdesk.',
+    withHuman: 'Je praat nu met een medewerker van de helpdesk.',
     ticket: function (ref) { return ref; }
   };
 
@@ -248,6 +251,7 @@
   ]);
 
   var statusLine = el('p', { id: 'dw-chat-status', className: 'dw-chat__status', role: 'status', hidden: true });
+  var handoverLine = el('p', { id: 'dw-chat-handover', className: 'dw-chat__status dw-chat__handover', role: 'status', hidden: true });
 
   var privacyLink = el('a', { href: PRIVACY_URL, target: '_blank', rel: 'noopener', text: T.introLink });
   var intro = el('p', { className: 'dw-chat__intro' }, [T.introBefore, privacyLink, T.introAfter]);
@@ -282,7 +286,7 @@
   var panel = el('section', {
     id: 'dw-chat', className: 'dw-chat', role: 'dialog', 'aria-modal': 'false',
     'aria-label': T.dialogLabel, 'aria-describedby': 'dw-chat-subtitle', tabindex: '-1', hidden: true
-  }, [header, statusLine, body, errorBox, form, counter]);
+  }, [header, statusLine, handoverLine, body, errorBox, form, counter]);
 
   // ------------------------------------------------------------------ toestand in het geheugen
   var busy = false;          // er loopt een verzoek
@@ -290,7 +294,7 @@
   var loading = null;        // lopende laad-belofte
   var retryAction = null;    // wat "Opnieuw proberen" doet
   var opener = null;         // element dat het paneel opende
-  var seenStaff = {};        // medewerkerberichten die al getoond zijn
+  var shown = {};            // afzender + tekst -> hoe vaak al getoond (zie poll)
   var pollTimer = null;
 
   // ------------------------------------------------------------------ API
@@ -375,6 +379,7 @@
     var first = null;
     (messages || []).forEach(function (m) {
       if (!m || typeof m.text !== 'string' || !m.text.trim()) return;
+      markShown('bot', m.text);
       var node = addMessage('bot', m.text);
       if (!first) first = node;
     });
@@ -445,10 +450,24 @@
     statusLine.hidden = false;
   }
 
+  function isHandover() {
+    return state.convState === 'waiting_for_human' || state.convState === 'human';
+  }
+
+  function showHandover() {
+    var text = state.convState === 'waiting_for_human' ? T.waitingForHuman
+      : state.convState === 'human' ? T.withHuman : '';
+    if (handoverLine.textContent !== text) handoverLine.textContent = text;
+    handoverLine.hidden = !text;
+  }
+
   function applyResult(data) {
     if (data && typeof data.state === 'string') {
+      var changed = state.convState !== data.state;
       state.convState = data.state;
       panel.setAttribute('data-state', data.state);
+      showHandover();
+      if (changed) schedulePoll();
     }
     if (data && data.ticket_reference) {
       state.ticketReference = String(data.ticket_reference);
@@ -473,7 +492,8 @@
     showTicket(null);
     hideError();
     panel.removeAttribute('data-state');
-    seenStaff = {};
+    shown = {};
+    showHandover();
   }
 
   function autosize() {
@@ -544,13 +564,14 @@
 
   function renderTranscript(messages) {
     var last = null;
+    shown = {};
     messages.forEach(function (m) {
       if (!m || typeof m.text !== 'string' || !m.text.trim()) return;
       var from = m.from === 'user' || m.from === 'staff' ? m.from : 'bot';
       var text = from === 'user' && Object.prototype.hasOwnProperty.call(state.titles, m.text) ? state.titles[m.text] : m.text;
       addMessage(from, text);
-      if (from === 'staff') seenStaff[staffKey(m)] = true;
-      else last = from; // medewerkerberichten laten de knoppen van de bot staan
+      markShown(from, m.text);
+      if (from !== 'staff') last = from; // medewerkerberichten laten de knoppen van de bot staan
     });
     // knoppen horen alleen bij het laatste botbericht
     if (last !== 'bot') setQuickReplies([]);
@@ -648,6 +669,7 @@
       return apiRequest('POST', '/conversations/' + encodeURIComponent(state.conversationId) + '/messages', { text: outgoing })
         .then(function (data) {
           bubble.classList.remove('dw-msg--pending');
+          markShown('user', outgoing);
           if (source === 'quick') rememberTitle(outgoing, display);
           if (typed !== null) { state.draft = ''; }
           setBusy(false);
@@ -675,25 +697,46 @@
     });
   }
 
-  // ------------------------------------------------------------------ nieuwe berichten van medewerkers
-  function staffKey(m) { return String(m.at || '') + '|' + String(m.text || ''); }
+  // ------------------------------------------------------------------ nieuwe berichten buiten een verzoek om
+  // Medewerkers antwoorden, en de assistent praat soms uit zichzelf (na het teruggeven door een
+  // medewerker, of als niemand op tijd reageerde). De poll toont elk bericht uit het gesprek dat
+  // hier nog niet staat: per afzender + tekst tellen we hoe vaak het al getoond is.
+  function shownKey(from, text) { return (from === 'user' || from === 'staff' ? from : 'bot') + '\n' + text; }
+
+  function markShown(from, text) {
+    var key = shownKey(from, text);
+    shown[key] = (shown[key] || 0) + 1;
+  }
 
   function poll() {
     if (panel.hidden || busy || loading || !loaded || !state.conversationId) return;
     if (document.visibilityState && document.visibilityState !== 'visible') return;
-    apiRequest('GET', '/conversations/' + encodeURIComponent(state.conversationId) + '/messages').then(function (data) {
-      if (busy) return;
+    var cid = state.conversationId;
+    apiRequest('GET', '/conversations/' + encodeURIComponent(cid) + '/messages').then(function (data) {
+      if (busy || cid !== state.conversationId) return;
       var first = null;
+      var botSpoke = false;
+      var seen = {};
       (Array.isArray(data.messages) ? data.messages : []).forEach(function (m) {
-        if (!m || m.from !== 'staff' || typeof m.text !== 'string' || !m.text.trim()) return;
-        var key = staffKey(m);
-        if (seenStaff[key]) return;
-        seenStaff[key] = true;
-        var node = addMessage('staff', m.text);
+        if (!m || typeof m.text !== 'string' || !m.text.trim()) return;
+        var from = m.from === 'user' || m.from === 'staff' ? m.from : 'bot';
+        var key = shownKey(from, m.text);
+        seen[key] = (seen[key] || 0) + 1;
+        if (seen[key] <= (shown[key] || 0)) return;
+        shown[key] = seen[key];
+        var node = addMessage(from, from === 'user' && Object.prototype.hasOwnProperty.call(state.titles, m.text) ? state.titles[m.text] : m.text);
+        if (from === 'bot') botSpoke = true;
         if (!first) first = node;
       });
+      if (botSpoke) setQuickReplies([]); // de knoppen horen bij een ouder bericht
+      if (data.state) applyResult({ state: data.state });
       if (first) scrollToNew(first);
     }, function () { /* stil negeren; volgende keer opnieuw */ });
+  }
+
+  function schedulePoll() {
+    if (pollTimer) { clearInterval(pollTimer); pollTimer = null; }
+    if (!panel.hidden) pollTimer = setInterval(poll, isHandover() ? POLL_HANDOVER_MS : POLL_MS);
   }
 
   // ------------------------------------------------------------------ openen / sluiten
@@ -722,7 +765,7 @@
     if (wasHidden) { autosize(); scrollToBottom(); }
     if (opts.focus !== false) focusInput();
     ensureConversation();
-    if (!pollTimer) pollTimer = setInterval(poll, POLL_MS);
+    if (!pollTimer) schedulePoll();
   }
 
   function closePanel() {

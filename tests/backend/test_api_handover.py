@@ -22,16 +22,21 @@ OPEN = datetime(2027, 2, 1, 9, 0, tzinfo=UTC)  # Monday 10:00 in Amsterdam
 CLOSED = datetime(2027, 2, 6, 11, 0, tzinfo=UTC)  # Saturday 12:00
 
 
-@pytest.fixture(autouse=True)
-def follow_the_hours(migrated) -> Iterator[None]:
-    """The helpdesk switch is global: every test starts and ends without an override."""
+@pytest.fixture(scope="module")
+def module_db(migrated) -> Iterator[Database]:
     db = Database(migrated)
-    with db.session() as s:
+    yield db
+    db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def follow_the_hours(module_db) -> Iterator[None]:
+    """The helpdesk switch is global: every test starts and ends without an override."""
+    with module_db.session() as s:
         handover_service.set_override(s, open_now=None, by="test")
     yield
-    with db.session() as s:
+    with module_db.session() as s:
         handover_service.set_override(s, open_now=None, by="test")
-    db.engine.dispose()
 
 
 class Clock:
@@ -90,28 +95,24 @@ STAFF_ONLY = [
 
 
 @pytest.mark.parametrize(("method", "path", "body"), STAFF_ONLY)
-@pytest.mark.parametrize("who", ["nobody", "wrong", "service", "conversation"])
-def test_staff_endpoints_need_the_staff_token(client, service, method, path, body, who):
+def test_staff_endpoints_need_the_staff_token(client, service, method, path, body):
     cid, conversation_headers = start_conversation(client)
-    headers = {"nobody": {}, "wrong": bearer("not-the-token"), "service": service,
-               "conversation": conversation_headers}[who]
-    response = client.request(method, API + path.format(cid=cid), json=body, headers=headers)
-    assert response.status_code == 401
-    assert response.headers["WWW-Authenticate"] == "Bearer"
+    for headers in ({}, bearer("not-the-token"), service, conversation_headers):
+        response = client.request(method, API + path.format(cid=cid), json=body, headers=headers)
+        assert response.status_code == 401, headers
+        assert response.headers["WWW-Authenticate"] == "Bearer"
     c = state_of(client, cid)
     assert (c.state, c.assigned_to) == ("bot", None)
     with client.app.state.db.session() as s:
         assert handover_service.override(s) is None
 
 
-@pytest.mark.parametrize("who", ["nobody", "wrong", "conversation"])
-def test_requesting_a_hand_over_needs_the_service_token(client, who):
+def test_requesting_a_hand_over_needs_the_service_token(client):
     cid, conversation_headers = start_conversation(client)
-    headers = {"nobody": {}, "wrong": bearer("not-the-token"),
-               "conversation": conversation_headers}[who]
-    response = client.post(f"{API}/conversations/{cid}/handover", json={"reason": "asked"},
-                           headers=headers)
-    assert response.status_code == 401
+    for headers in ({}, bearer("not-the-token"), conversation_headers):
+        response = client.post(f"{API}/conversations/{cid}/handover", json={"reason": "asked"},
+                               headers=headers)
+        assert response.status_code == 401, headers
     assert state_of(client, cid).state == "bot"
 
 
@@ -136,12 +137,12 @@ def test_service_and_staff_may_request_a_hand_over(client, clock, service, staff
         ("/conversations/{cid}/close", None, "staff"),
     ],
 )
-@pytest.mark.parametrize("cid", ["0" * 32, "x" * 41])
-def test_unknown_conversation_is_404(client, service, staff, path, body, token, cid):
+def test_unknown_conversation_is_404(client, service, staff, path, body, token):
     headers = {"service": service, "staff": staff}[token]
-    response = client.post(API + path.format(cid=cid), json=body, headers=headers)
-    assert response.status_code == 404
-    assert response.json() == {"detail": "conversation not found"}
+    for cid in ("0" * 32, "x" * 41):
+        response = client.post(API + path.format(cid=cid), json=body, headers=headers)
+        assert response.status_code == 404
+        assert response.json() == {"detail": "conversation not found"}
 
 
 def test_conflicts_are_409(client, clock, service, staff):
@@ -166,48 +167,49 @@ def test_conflicts_are_409(client, clock, service, staff):
     assert (c.state, c.outcome) == ("closed", "afgehandeld")
 
 
-@pytest.mark.parametrize(
-    ("path", "body"),
-    [
-        ("/conversations/{cid}/reply", {"text": ""}),
-        ("/conversations/{cid}/reply", {"text": "   \n\t "}),
-        ("/conversations/{cid}/reply", {"text": "\x00\x01"}),
-        ("/conversations/{cid}/reply", {"text": "x" * 5001}),
-        ("/conversations/{cid}/reply", {"text": 123}),
-        ("/conversations/{cid}/reply", {"staff": "anouk"}),
-        ("/conversations/{cid}/reply", {"text": "hoi", "staff": ""}),
-        ("/conversations/{cid}/claim", {"staff": ""}),
-        ("/conversations/{cid}/claim", {"staff": "x" * 121}),
-        ("/conversations/{cid}/claim", {"staff": 7}),
-        ("/conversations/{cid}/close", {"outcome": ""}),
-        ("/conversations/{cid}/close", {"outcome": "x" * 201}),
-    ],
-)
-def test_bad_staff_bodies_are_422(client, clock, service, staff, path, body):
+BAD_STAFF_BODIES = [
+    ("reply", {"text": ""}),
+    ("reply", {"text": "   \n\t "}),
+    ("reply", {"text": "\x00\x01"}),
+    ("reply", {"text": "x" * 5001}),
+    ("reply", {"text": 123}),
+    ("reply", {"staff": "anouk"}),
+    ("reply", {"text": "hoi", "staff": ""}),
+    ("claim", {"staff": ""}),
+    ("claim", {"staff": "x" * 121}),
+    ("claim", {"staff": 7}),
+    ("close", {"outcome": ""}),
+    ("close", {"outcome": "x" * 201}),
+]
+
+
+def test_bad_staff_bodies_are_422(client, clock, service, staff):
     cid, headers = start_conversation(client)
     ask_for_a_person(client, cid, service)
     client.post(f"{API}/conversations/{cid}/claim", json={"staff": "anouk"}, headers=staff)
     before = transcript(client, cid, headers)
-    response = client.post(API + path.format(cid=cid), json=body, headers=staff)
-    assert response.status_code == 422
-    assert "x" * 200 not in response.text  # the input is not echoed back
+    for action, body in BAD_STAFF_BODIES:
+        response = client.post(f"{API}/conversations/{cid}/{action}", json=body, headers=staff)
+        assert response.status_code == 422, (action, body)
+        assert "x" * 200 not in response.text  # the input is not echoed back
     assert transcript(client, cid, headers) == before
     c = state_of(client, cid)
-    assert (c.state, c.assigned_to) == ("human", "anouk")
+    assert (c.state, c.assigned_to, c.outcome) == ("human", "anouk", None)
 
 
-@pytest.mark.parametrize("body", [{"reason": "boos"}, {"reason": ""}, {"reason": 3}, [1]])
-def test_bad_hand_over_bodies_are_422(client, service, body):
+def test_bad_hand_over_bodies_are_422(client, service):
     cid, _ = start_conversation(client)
-    response = client.post(f"{API}/conversations/{cid}/handover", json=body, headers=service)
-    assert response.status_code == 422
+    for body in ({"reason": "boos"}, {"reason": ""}, {"reason": 3}, [1]):
+        response = client.post(f"{API}/conversations/{cid}/handover", json=body,
+                               headers=service)
+        assert response.status_code == 422, body
     assert state_of(client, cid).state == "bot"
 
 
-@pytest.mark.parametrize("body", [{"open": "yes"}, {"open": 1}, {"open": "true"}, {}, None])
-def test_bad_availability_bodies_are_422(client, staff, body):
-    response = client.put(f"{API}/helpdesk/availability", json=body, headers=staff)
-    assert response.status_code == 422
+def test_bad_availability_bodies_are_422(client, staff):
+    for body in ({"open": "yes"}, {"open": 1}, {"open": "true"}, {}, None):
+        response = client.put(f"{API}/helpdesk/availability", json=body, headers=staff)
+        assert response.status_code == 422, body
     with client.app.state.db.session() as s:
         assert handover_service.override(s) is None
 

@@ -11,6 +11,15 @@ import pytest
 from backend.stack import Stack
 
 ADMIN_TOKEN = "e2e-admin-token-0123456789"
+# WhatsApp: Twilio's Messages API is faked on loopback port 8999, where shared/contract's
+# check_whatsapp_webhook.py runs its fake (tests/e2e/test_whatsapp.py uses the port first).
+TWILIO = {
+    "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+    "TWILIO_AUTH_TOKEN": "bars-twilio-auth-token",
+    "TWILIO_WHATSAPP_FROM": "whatsapp:+3197010000000",
+    "TWILIO_API_URL": "http://127.0.0.1:8999",
+    "OUTBOX_BACKOFF_SECONDS": "0.5",
+}
 
 
 def free_port() -> int:
@@ -33,10 +42,12 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
             "DATABASE_URL": f"sqlite:///{var / 'intake.db'}",
             "INTAKE_ADMIN_TOKEN": ADMIN_TOKEN,
             "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+            **TWILIO,
         },
         log_dir=var / "log",
     )
     s.admin_token = ADMIN_TOKEN
+    s.twilio = TWILIO
     try:
         s.start()
         s.wait_healthy(timeout=400)
