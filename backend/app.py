@@ -21,7 +21,7 @@ from backend.channels import whatsapp
 from backend.db import Database
 from backend.rasa_client import RasaClient
 from backend.services import handover as handover_service
-from backend.services.helpdesk_hours import load_office_hours
+from backend.services.helpdesk_hours import HelpdeskConfigError, load_office_hours
 from backend.services.turns import TurnService
 from backend.services.werkplaatsen import load_directory
 from backend.settings import Settings, load_settings
@@ -126,6 +126,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
     directory = load_directory(settings.werkplaatsen_file)  # a bad file stops start-up here
     office_hours = load_office_hours(settings.helpdesk_file)
+    unknown = set(office_hours.werkplaatsen) - set(directory.names())
+    if unknown:
+        raise HelpdeskConfigError(
+            f"{settings.helpdesk_file.name}: werkplaatsen {sorted(unknown)} are not in "
+            f"{settings.werkplaatsen_file.name}"
+        )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

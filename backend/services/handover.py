@@ -56,11 +56,17 @@ def availability(db: Session, hours: OfficeHours, now: datetime | None = None) -
     }
 
 
+def werkplaats_of(db: Session, conversation_id: str) -> str | None:
+    """The werkplaats a conversation belongs to, once its ticket says so."""
+    return db.scalar(select(Ticket.werkplaats).where(Ticket.conversation_id == conversation_id))
+
+
 def request(db: Session, *, conversation_id: str, reason: str, hours: OfficeHours,
             now: datetime | None = None) -> dict:
     """The bot asks for a person. Idempotent while a request is open."""
     now = _utc(now or utcnow())
     conversation = _get(db, conversation_id)
+    hours = hours.for_werkplaats(werkplaats_of(db, conversation_id))
     status = availability(db, hours, now)
     if conversation.state in ("bot", "closed"):
         conversation.state = "waiting_for_human"
@@ -133,7 +139,8 @@ def expire_waiting(db: Session, *, hours: OfficeHours, now: datetime | None = No
     changed = []
     for conversation in rows:
         requested = _utc(conversation.handover_requested_at)
-        if now - requested >= hours.claim_timeout:
+        timeout = hours.for_werkplaats(werkplaats_of(db, conversation.id)).claim_timeout
+        if now - requested >= timeout:
             conversation.callback = True
             changed.append(conversation.id)
     db.flush()

@@ -4,7 +4,7 @@ and a coordinator's 'open/closed right now' override."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -27,6 +27,11 @@ class OfficeHours:
     closed_periods: tuple[tuple[date, date, str], ...]
     claim_timeout: timedelta
     expected_wait_minutes: int
+    # a werkplaats with its own days, hours or holidays (config: werkplaatsen: {name: {...}})
+    werkplaatsen: dict[str, OfficeHours] = field(default_factory=dict, compare=False)
+
+    def for_werkplaats(self, name: str | None) -> OfficeHours:
+        return self.werkplaatsen.get(name or "", self)
 
     def _closed_day(self, day: date) -> bool:
         return day in self.holidays or any(lo <= day <= hi for lo, hi, _ in self.closed_periods)
@@ -111,15 +116,39 @@ def load_office_hours(path: Path) -> OfficeHours:
         raise HelpdeskConfigError(f"{path} is not valid YAML: {exc}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("hours"), dict):
         raise HelpdeskConfigError(f"{path}: needs an 'hours' mapping (monday: '09:00-17:00')")
-    try:
-        tz = ZoneInfo(str(data.get("timezone", "Europe/Amsterdam")))
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: 'Europe' is a directory
-        raise HelpdeskConfigError(f"{path}: unknown timezone {data.get('timezone')!r}") from None
-    hours = {}
-    for day, span in data["hours"].items():
-        if str(day).lower() not in DAYS:
-            raise HelpdeskConfigError(f"{path}: unknown day {day!r} (use monday ... sunday)")
-        hours[DAYS.index(str(day).lower())] = _span(span, f"{path.name} {day}")
+    default = _parse(data, path, None)
+    sections = data.get("werkplaatsen") or {}
+    if not isinstance(sections, dict):
+        raise HelpdeskConfigError(f"{path}: 'werkplaatsen' must map a werkplaats name to its hours")
+    own = {}
+    for name, section in sections.items():
+        if not isinstance(section, dict):
+            raise HelpdeskConfigError(f"{path}: werkplaats {name!r} needs a mapping")
+        own[str(name)] = _parse(section, path, default)
+    return replace(default, werkplaatsen=own)
+
+
+def _parse(data: dict, path: Path, base: OfficeHours | None) -> OfficeHours:
+    """One helpdesk's hours; a werkplaats section takes what it leaves out from `base`."""
+    where = path.name if base is None else f"{path.name} werkplaatsen"
+    if base is not None and "timezone" not in data:
+        tz = base.tz
+    else:
+        try:
+            tz = ZoneInfo(str(data.get("timezone", "Europe/Amsterdam")))
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: 'Europe' is a folder
+            raise HelpdeskConfigError(
+                f"{path}: unknown timezone {data.get('timezone')!r}") from None
+    if base is not None and "hours" not in data:
+        hours = dict(base.hours)
+    else:
+        if not isinstance(data.get("hours"), dict):
+            raise HelpdeskConfigError(f"{where}: 'hours' must map days to '09:00-17:00'")
+        hours = {}
+        for day, span in data["hours"].items():
+            if str(day).lower() not in DAYS:
+                raise HelpdeskConfigError(f"{path}: unknown day {day!r} (use monday ... sunday)")
+            hours[DAYS.index(str(day).lower())] = _span(span, f"{where} {day}")
     periods = []
     for i, p in enumerate(data.get("closed_periods") or []):
         if not isinstance(p, dict) or "from" not in p or "to" not in p:
@@ -129,13 +158,18 @@ def load_office_hours(path: Path) -> OfficeHours:
             raise HelpdeskConfigError(f"{path}: closed_periods #{i + 1} ends ({end}) before it "
                                       f"starts ({start})")
         periods.append((start, end, str(p.get("reason", ""))))
-    timeout = _minutes(data.get("claim_timeout_minutes", 15), path)
-    wait = _minutes(data.get("expected_wait_minutes", 10), path)
+    if base is not None and "closed_periods" not in data:
+        periods = list(base.closed_periods)
+    holidays = frozenset(_date(d, path.name) for d in data.get("holidays") or [])
+    if base is not None and "holidays" not in data:
+        holidays = base.holidays
+    timeout = _minutes(data.get("claim_timeout_minutes", 15), path) if base is None or (
+        "claim_timeout_minutes" in data) else int(base.claim_timeout.total_seconds() // 60)
+    wait = _minutes(data.get("expected_wait_minutes", 10), path) if base is None or (
+        "expected_wait_minutes" in data) else base.expected_wait_minutes
     if timeout < 1 or wait < 1:
         raise HelpdeskConfigError(f"{path}: minutes must be at least 1")
     return OfficeHours(
-        tz=tz, hours=hours,
-        holidays=frozenset(_date(d, path.name) for d in data.get("holidays") or []),
-        closed_periods=tuple(periods), claim_timeout=timedelta(minutes=timeout),
-        expected_wait_minutes=wait,
+        tz=tz, hours=hours, holidays=holidays, closed_periods=tuple(periods),
+        claim_timeout=timedelta(minutes=timeout), expected_wait_minutes=wait,
     )

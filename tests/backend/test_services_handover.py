@@ -551,3 +551,66 @@ def test_availability_reports_the_configured_wait(db, tmp_path):
     hours: OfficeHours = load_office_hours(path)
     assert run(db, handover.availability, hours=hours, now=OPEN)["expected_wait_minutes"] == 3
 
+
+
+# --- office hours per werkplaats --------------------------------------------------------------
+
+FRIDAY_1400 = datetime(2027, 2, 5, 13, 0, tzinfo=UTC)  # Friday 14:00 in Amsterdam
+
+
+def test_a_werkplaats_with_its_own_hours_decides_for_its_conversations(db, tmp_path):
+    path = tmp_path / "helpdesk.yml"
+    path.write_text(
+        "hours: {monday: '09:00-17:00', friday: '09:00-17:00'}\n"
+        "claim_timeout_minutes: 15\n"
+        "werkplaatsen:\n  Midden:\n    hours: {monday: '09:00-17:00', friday: '09:00-12:00'}\n"
+        "    claim_timeout_minutes: 5\n"
+    )
+    hours = load_office_hours(path)
+    assert hours.for_werkplaats("Midden").claim_timeout == timedelta(minutes=5)
+    assert hours.for_werkplaats("Midden").tz == hours.tz  # left out: taken from the default
+    plain, routed = new_conversation(db, "hallo"), new_conversation(db, "hoi")
+    with db.session() as s:
+        tickets.create_ticket(db, data=ticket_payload(routed), directory=DIRECTORY)
+        assert handover.werkplaats_of(s, routed) == "Midden"
+    assert request(db, plain, now=FRIDAY_1400, hours=hours)["open"] is True
+    status = request(db, routed, now=FRIDAY_1400, hours=hours)
+    assert status["open"] is False and status["callback"] is True
+    assert "maandag" in status["next_opening"]
+
+
+def test_the_claim_timeout_of_the_werkplaats_applies(db, tmp_path):
+    path = tmp_path / "helpdesk.yml"
+    path.write_text("hours: {monday: '09:00-17:00'}\nclaim_timeout_minutes: 30\n"
+                    "werkplaatsen:\n  Midden:\n    claim_timeout_minutes: 5\n")
+    hours = load_office_hours(path)
+    plain, routed = new_conversation(db, "hallo"), new_conversation(db, "hoi")
+    tickets.create_ticket(db, data=ticket_payload(routed), directory=DIRECTORY)
+    for cid in (plain, routed):
+        request(db, cid, now=OPEN, hours=hours)
+    with db.session() as s:
+        changed = handover.expire_waiting(s, hours=hours, now=OPEN + timedelta(minutes=10))
+    assert changed == [routed]
+
+
+@pytest.mark.parametrize("section", ["werkplaatsen: [a, b]", "werkplaatsen:\n  Midden: 5",
+                                     "werkplaatsen:\n  Midden:\n    hours: {friday: '9-12'}"])
+def test_bad_werkplaats_sections_are_refused(tmp_path, section):
+    from backend.services.helpdesk_hours import HelpdeskConfigError
+
+    path = tmp_path / "helpdesk.yml"
+    path.write_text("hours: {monday: '09:00-17:00'}\n" + section + "\n")
+    with pytest.raises(HelpdeskConfigError):
+        load_office_hours(path)
+
+
+def test_the_app_refuses_a_werkplaats_it_does_not_know(migrated, tmp_path):
+    from backend.app import create_app
+    from backend.services.helpdesk_hours import HelpdeskConfigError
+    from tests.backend.conftest import make_settings
+
+    path = tmp_path / "helpdesk.yml"
+    path.write_text("hours: {monday: '09:00-17:00'}\nwerkplaatsen:\n  Nergenshuizen:\n"
+                    "    claim_timeout_minutes: 5\n")
+    with pytest.raises(HelpdeskConfigError, match="Nergenshuizen"):
+        create_app(make_settings(migrated, "http://127.0.0.1:9", helpdesk_file=path))
