@@ -12,7 +12,7 @@ from rasa_sdk.events import EventType, SlotSet
 
 from bot import parsing
 
-CHANNELS_WITH_PHONE = ("whatsapp",)
+CHANNELS_WITH_PHONE = ("whatsapp", "voice")  # voice: the caller's number
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 
 

@@ -17,7 +17,7 @@ from backend import dashboard, web
 from backend.api import contacts as contacts_api
 from backend.api import conversations, handover, health, tickets
 from backend.api import outbox as outbox_api
-from backend.channels import whatsapp
+from backend.channels import voice, whatsapp
 from backend.db import Database
 from backend.rasa_client import RasaClient
 from backend.services import handover as handover_service
@@ -160,7 +160,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(Exception, _server_error)
     for router in (health.router, conversations.router, tickets.router, handover.router,
                    telegram_ingress.router, web.router, dashboard.router, whatsapp.router,
-                   outbox_api.router, contacts_api.router):
+                   outbox_api.router, contacts_api.router, voice.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=str(web.HERE / "static")), name="static")
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

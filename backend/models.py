@@ -59,6 +59,8 @@ class Conversation(Base):
     contact: Mapped[str | None] = mapped_column(String(20), nullable=True, index=True)
     profile_name: Mapped[str | None] = mapped_column(String(120), nullable=True)
     greeted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # A phone call's Twilio CallSid (channel voice): one conversation per call.
+    call_sid: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
     messages: Mapped[list[Message]] = relationship(
         back_populates="conversation", order_by="Message.id", cascade="all, delete-orphan"

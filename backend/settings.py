@@ -64,6 +64,9 @@ class Settings:
     twilio_whatsapp_from: str = ""
     twilio_api_url: str = "https://api.twilio.com"
     twilio_whatsapp_template_sid: str = ""
+    # the phone line (backend/channels/voice.py)
+    twilio_voice: str = "Polly.Lotte"
+    twilio_helpdesk_number: str = ""
     outbox_max_attempts: int = 5
     outbox_backoff_seconds: float = 2.0
     outbox_poll_seconds: float = 1.0
@@ -184,6 +187,9 @@ def _twilio(env: dict[str, str], mode: str) -> dict:
     sid = env.get("TWILIO_ACCOUNT_SID", "").strip()
     token = env.get("TWILIO_AUTH_TOKEN", "").strip()
     sender = env.get("TWILIO_WHATSAPP_FROM", "").strip()
+    helpdesk = env.get("TWILIO_HELPDESK_NUMBER", "").strip()
+    if helpdesk and not re.fullmatch(r"\+[1-9]\d{6,14}", helpdesk):
+        raise SettingsError("TWILIO_HELPDESK_NUMBER must be a phone number like +31850000000")
     if sid and not re.fullmatch(r"AC[0-9a-fA-F]{32}", sid):
         raise SettingsError("TWILIO_ACCOUNT_SID must look like AC followed by 32 hex digits")
     if sender and not sender.startswith("whatsapp:"):
@@ -200,6 +206,8 @@ def _twilio(env: dict[str, str], mode: str) -> dict:
         "twilio_api_url": (env.get("TWILIO_API_URL", "").strip()
                            or "https://api.twilio.com").rstrip("/"),
         "twilio_whatsapp_template_sid": env.get("TWILIO_WHATSAPP_TEMPLATE_SID", "").strip(),
+        "twilio_voice": env.get("TWILIO_VOICE", "").strip() or "Polly.Lotte",
+        "twilio_helpdesk_number": helpdesk,
         "outbox_max_attempts": int(_number(env, "OUTBOX_MAX_ATTEMPTS", "5", 1, 20)),
         "outbox_backoff_seconds": _number(env, "OUTBOX_BACKOFF_SECONDS", "2", 0, 600),
         "outbox_poll_seconds": _number(env, "OUTBOX_POLL_SECONDS", "1", 0.01, 60),
