@@ -143,3 +143,23 @@ def staff() -> dict:
 @pytest.fixture
 def service() -> dict:
     return {"Authorization": f"Bearer {SERVICE_TOKEN}"}
+
+
+@pytest.fixture
+def twilio():
+    """A loopback fake of Twilio's Messages API (tests/backend/fake_twilio.py)."""
+    from tests.backend.fake_twilio import FakeTwilio
+
+    fake = FakeTwilio()
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+def wa(migrated, fake_rasa, twilio):
+    """The app with WhatsApp configured against the fakes, the bot scripted."""
+    from tests.backend.whatsapp_helpers import script, whatsapp_app
+
+    script(fake_rasa)
+    with whatsapp_app(migrated, fake_rasa, twilio) as client:
+        yield client

@@ -3,33 +3,14 @@ contact, and each ticket shows the channel it came from."""
 
 from __future__ import annotations
 
-import pytest
-
 from backend.services import conversations
-from tests.backend.fake_twilio import FakeTwilio
 from tests.backend.helpers import ticket_payload
 from tests.backend.whatsapp_helpers import (
     conversation_of,
     inbound,
     new_phone,
     post,
-    script,
-    whatsapp_app,
 )
-
-
-@pytest.fixture
-def twilio():
-    fake = FakeTwilio()
-    yield fake
-    fake.close()
-
-
-@pytest.fixture
-def wa(migrated, fake_rasa, twilio):
-    script(fake_rasa)
-    with whatsapp_app(migrated, fake_rasa, twilio) as client:
-        yield client
 
 
 def test_whatsapp_and_phone_conversations_belong_to_one_contact(wa, twilio, staff, service):

@@ -11,7 +11,6 @@ from sqlalchemy import update
 
 from backend.channels.outbox_sender import NOT_CONFIGURED
 from backend.models import Message, OutboxMessage, utcnow
-from tests.backend.fake_twilio import FakeTwilio
 from tests.backend.helpers import start_conversation
 from tests.backend.whatsapp_helpers import (
     GREETING,
@@ -28,20 +27,6 @@ from tests.backend.whatsapp_helpers import (
 )
 
 TEMPLATE = "HX" + "ab" * 16
-
-
-@pytest.fixture
-def twilio():
-    fake = FakeTwilio()
-    yield fake
-    fake.close()
-
-
-@pytest.fixture
-def wa(migrated, fake_rasa, twilio):
-    script(fake_rasa)
-    with whatsapp_app(migrated, fake_rasa, twilio) as client:
-        yield client
 
 
 def settled(client, phone: str, count: int):

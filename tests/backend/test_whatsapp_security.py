@@ -8,7 +8,6 @@ import time
 import pytest
 
 from backend.models import Conversation, Message, OutboxMessage
-from tests.backend.fake_twilio import FakeTwilio
 from tests.backend.whatsapp_helpers import (
     PATH,
     PUBLIC,
@@ -17,24 +16,9 @@ from tests.backend.whatsapp_helpers import (
     post,
     processed,
     rows,
-    script,
     sign,
     whatsapp_app,
 )
-
-
-@pytest.fixture
-def twilio():
-    fake = FakeTwilio()
-    yield fake
-    fake.close()
-
-
-@pytest.fixture
-def wa(migrated, fake_rasa, twilio):
-    script(fake_rasa)
-    with whatsapp_app(migrated, fake_rasa, twilio) as client:
-        yield client
 
 
 def no_trace(client, phone: str, fake_rasa, twilio) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from backend.models import Conversation, Message
 from backend.services.turns import NO_REPLY
-from tests.backend.fake_twilio import WHATSAPP_FROM, FakeTwilio
+from tests.backend.fake_twilio import WHATSAPP_FROM
 from tests.backend.helpers import bearer
 from tests.backend.whatsapp_helpers import (
     GREETING,
@@ -26,20 +26,6 @@ from tests.backend.whatsapp_helpers import (
 )
 
 OPTIONS = [{"title": "Ja, dat mag", "payload": "ja"}, {"title": "Nee", "payload": "nee"}]
-
-
-@pytest.fixture
-def twilio():
-    fake = FakeTwilio()
-    yield fake
-    fake.close()
-
-
-@pytest.fixture
-def wa(migrated, fake_rasa, twilio):
-    script(fake_rasa)
-    with whatsapp_app(migrated, fake_rasa, twilio) as client:
-        yield client
 
 
 def said(fake_rasa, conversation_id: str) -> list[str]:

@@ -119,3 +119,4 @@ def processed(client: TestClient, phone: str, count: int) -> bool:
 
 def outbox_rows(client: TestClient, phone: str) -> list[OutboxMessage]:
     return rows(client, OutboxMessage, OutboxMessage.to == f"whatsapp:{phone}")
+
