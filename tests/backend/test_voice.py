@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from backend.models import Conversation, Message
 from backend.services import handover
-from tests.backend.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
+from tests.backend.fake_twilio import ACCOUNT_SID, AUTH_TOKEN
 from tests.backend.whatsapp_helpers import GREETING, PUBLIC, new_phone, post, rows, script
 from tests.backend.whatsapp_helpers import whatsapp_app as app_for
 
@@ -24,13 +24,6 @@ OPTIONS = [{"title": "Ja, dat mag 👍", "payload": "ja"},
            {"title": "Nee, liever niet", "payload": "nee"}]
 HANDOVER_TEXT = "Ik zet je door naar een medewerker."
 _calls = count(1)
-
-
-@pytest.fixture
-def twilio():
-    fake = FakeTwilio()
-    yield fake
-    fake.close()
 
 
 @pytest.fixture

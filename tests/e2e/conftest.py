@@ -3,6 +3,7 @@ in its own process, on free ports, with a throw-away database. Started once per 
 
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import Iterator
 
@@ -58,3 +59,18 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         raise
     yield s
     s.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium driven by Playwright (never a downloaded browser)."""
+    from playwright import sync_api
+
+    from tests.e2e.test_widget_browser import CHROMIUM, CHROMIUM_ARGS
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"no Chromium at {CHROMIUM}: `make chromium` installs Debian's package")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -20,23 +20,13 @@ from playwright import sync_api  # a hard dependency: the browser test must run,
 from backend.settings import ROOT
 from tests.backend.helpers import ticket_payload
 from tests.e2e.driver import Chat, api
-from tests.e2e.test_widget_browser import CHROMIUM, CHROMIUM_ARGS, open_widget, wait_idle
+from tests.e2e.test_widget_browser import open_widget, wait_idle
 
 expect = sync_api.expect
 PASSWORD = "Zeven-Blauwe-Fietsen-2027"
 TIMEOUT_MS = 60_000
 NEED = ("we hebben een bakkerij en willen brood online verkopen via een webshop, nu komen "
         "alle bestellingen via de telefoon binnen")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"no Chromium at {CHROMIUM}: `make chromium` installs Debian's package")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

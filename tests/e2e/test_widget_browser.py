@@ -68,16 +68,6 @@ def answer_for(bot_text):
     return None
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"no Chromium at {CHROMIUM}: `make chromium` installs Debian's package")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
 @pytest.fixture
 def page(browser, stack):
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="nl-NL")
