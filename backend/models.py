@@ -11,10 +11,12 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -61,6 +63,10 @@ class Conversation(Base):
     greeted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     # A phone call's Twilio CallSid (channel voice): one conversation per call.
     call_sid: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # Twilio's final CallStatus of that call (completed, busy, no-answer, failed, canceled)
+    # and when the hub heard it (backend/channels/voice.py, the status webhook).
+    call_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    call_ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     messages: Mapped[list[Message]] = relationship(
         back_populates="conversation", order_by="Message.id", cascade="all, delete-orphan"
@@ -232,3 +238,28 @@ class OutboxMessage(Base):
         DateTime(timezone=True), default=utcnow, index=True
     )
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class CallbackRequest(Base):
+    """Someone must call the entrepreneur back (backend/services/callbacks.py): a record staff
+    act on. At most one open request per conversation (a partial unique index).
+    reason: outside_hours | no_answer | caller_choice | claim_timeout | hangup | bot_down."""
+
+    __tablename__ = "callback_requests"
+    __table_args__ = (
+        Index("uq_callback_requests_open", "conversation_id", unique=True,
+              sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    reference: Mapped[str | None] = mapped_column(String(20), unique=True, index=True)
+    conversation_id: Mapped[str] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    phone: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    reason: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(10), default="open", index=True)  # open | done
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    done_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)

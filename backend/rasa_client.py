@@ -63,6 +63,21 @@ class RasaClient:
         except (httpx.HTTPError, ValueError) as exc:
             raise RasaUnavailable(str(exc) or type(exc).__name__) from exc
 
+    async def requested_slot(self, sender: str, timeout: float | None = None) -> str | None:
+        """The slot the bot's form asks for now (the tracker's requested_slot), or None. The
+        phone line uses it to know which question the caller answers (Rasa's HTTP API)."""
+        try:
+            response = await self._http.get(
+                f"{self.base_url}/conversations/{sender}/tracker",
+                params={"token": self.token, "include_events": "NONE"},
+                **({"timeout": timeout} if timeout else {}))
+            response.raise_for_status()
+            slots = response.json().get("slots") or {}
+        except (httpx.HTTPError, ValueError, AttributeError) as exc:
+            raise RasaUnavailable(str(exc) or type(exc).__name__) from exc
+        value = slots.get("requested_slot") if isinstance(slots, dict) else None
+        return value if isinstance(value, str) and value else None
+
     async def parse(self, text: str) -> dict:
         try:
             response = await self._http.post(

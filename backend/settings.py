@@ -67,6 +67,7 @@ class Settings:
     # the phone line (backend/channels/voice.py)
     twilio_voice: str = "Polly.Lotte"
     twilio_helpdesk_number: str = ""
+    voice_turn_timeout: float = 8.0  # seconds the bot gets per voice turn (Twilio waits 15)
     outbox_max_attempts: int = 5
     outbox_backoff_seconds: float = 2.0
     outbox_poll_seconds: float = 1.0
@@ -208,6 +209,7 @@ def _twilio(env: dict[str, str], mode: str) -> dict:
         "twilio_whatsapp_template_sid": env.get("TWILIO_WHATSAPP_TEMPLATE_SID", "").strip(),
         "twilio_voice": env.get("TWILIO_VOICE", "").strip() or "Polly.Lotte",
         "twilio_helpdesk_number": helpdesk,
+        "voice_turn_timeout": _number(env, "VOICE_TURN_TIMEOUT", "8", 0.5, 13),
         "outbox_max_attempts": int(_number(env, "OUTBOX_MAX_ATTEMPTS", "5", 1, 20)),
         "outbox_backoff_seconds": _number(env, "OUTBOX_BACKOFF_SECONDS", "2", 0, 600),
         "outbox_poll_seconds": _number(env, "OUTBOX_POLL_SECONDS", "1", 0.01, 60),

@@ -1,69 +1,54 @@
-"""The phone line through Twilio Voice: POST /webhooks/twilio/voice (an incoming call) and
-POST /webhooks/twilio/voice/gather (what the caller said or keyed).
+"""The phone line through Twilio Voice. Every webhook checks Twilio's signature first
+(backend/channels/twilio_security.py; 403 otherwise):
 
-Both check Twilio's signature (backend/channels/twilio_security.py) before anything happens.
+- POST /webhooks/twilio/voice          an incoming call: the bot's greeting
+- POST /webhooks/twilio/voice/gather   a Gather's action: what the caller said or keyed
+- POST /webhooks/twilio/voice/pending  a turn that needed more than VOICE_TURN_TIMEOUT
+- POST /webhooks/twilio/voice/dial     the <Dial> to the helpdesk ended (DialCallStatus)
+- POST /webhooks/twilio/voice/status   the call ended (the number's status callback URL)
+
 One conversation per call (its CallSid), channel voice, contact the caller's number; Rasa gets
-{"channel": "voice", "phone": From} as metadata, like WhatsApp, so the bot does not ask for the
-phone number. The turn is synchronous: Twilio waits for the TwiML, in which every bot message
-is spoken in Dutch inside a <Gather> (speech and keys). Silence is asked about once; the second
-time the caller hears the alternatives, a callback is requested and the call ends. After the
-bot's hand-over (state waiting_for_human) the call is put through to the helpdesk during office
-hours (<Dial>), otherwise the caller hears when someone calls back. While a person has the
-conversation the bot stays silent."""
+{"channel": "voice", "phone": From} as metadata, so the bot does not ask for the phone number.
+Every bot message is spoken in Dutch inside a <Gather> (speech and keys); what a turn does is in
+backend/channels/voice_flow.py, the TwiML in voice_twiml.py, the database side in voice_store.py.
+After the bot's hand-over the call is put through to the helpdesk during office hours (<Dial>),
+otherwise the caller gets a callback request; a <Dial> nobody answers does too."""
 
 from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
-from twilio.twiml.voice_response import VoiceResponse
 
+from backend.channels import voice_flow as flow
+from backend.channels import voice_store as store
 from backend.channels.twilio_security import twilio_form
-from backend.models import Conversation, Message, utcnow
-from backend.rasa_client import BotMessage, RasaUnavailable
-from backend.services import conversations, handover, voice_text
-from backend.services.conversations import clean_text
+from backend.channels.voice_budget import TurnBudget
+from backend.channels.voice_twiml import (
+    DIAL_PATH,
+    GATHER_PATH,
+    PENDING_PATH,
+    STATUS_PATH,
+    VOICE_PATH,
+    Answer,
+    Where,
+    twiml,
+)
 from backend.services.inbox import E164
-from backend.services.turns import START_INTENT, for_rasa
 
 log = logging.getLogger("backend.channels")
 router = APIRouter(tags=["voice"])
-CHANNEL = "voice"
-VOICE_PATH = "/webhooks/twilio/voice"
-GATHER_PATH = VOICE_PATH + "/gather"
-LANGUAGE = "nl-NL"
+CHANNEL = store.CHANNEL
 _CALL_SID = re.compile(r"^[A-Za-z0-9]{2,64}$")
-
-NOTHING_HEARD = "Ik hoorde niets."
-GIVE_UP = (
-    "Ik hoor je helaas nog steeds niet. Je kunt ook verder via WhatsApp met dit nummer, of we "
-    "bellen je terug. Ik heb een terugbelverzoek voor je gemaakt. Tot ziens!"
-)
-BOT_DOWN = "Sorry, de assistent is even niet bereikbaar. Probeer het nog eens."
-BOT_DOWN_AT_START = (
-    "Sorry, de assistent is even niet bereikbaar. Ik heb een terugbelverzoek voor je gemaakt: "
-    "een medewerker belt je terug. Tot ziens!"
-)
-NO_REPLY = "Sorry, daar ging iets mis. Kun je het nog eens zeggen?"
-PUT_THROUGH = "Ik verbind je door met een medewerker van de helpdesk. Een moment geduld."
-NOBODY_ANSWERED = "Er neemt helaas niemand op. We bellen je zo snel mogelijk terug. Tot ziens!"
-CALLBACK = "Een medewerker van de helpdesk belt je {when} terug op dit nummer. Tot ziens!"
-PERSON_HAS_IT = "Een medewerker heeft je vraag en neemt contact met je op. Tot ziens!"
-
-
-@dataclass
-class Answer:
-    """What to say, and how the call goes on."""
-
-    says: list[str] = field(default_factory=list)
-    hint_text: str = ""
-    buttons: list[dict] = field(default_factory=list)
-    then: str = "gather"  # gather | dial | hangup
-    silent: int = 0
+CALL_STATUSES = ("queued", "initiated", "ringing", "in-progress", *store.FINAL_STATUSES)
+DIAL_ANSWERED = ("completed", "answered")
+MAX_WAITS = 5  # "Een ogenblikje." at most this often in a row
+NOBODY_ANSWERED = ("Er neemt helaas niemand op. Een medewerker belt je zo snel mogelijk terug "
+                   "op dit nummer. Tot ziens!")
+ON_WHATSAPP = "We gaan verder via WhatsApp. Tot ziens!"
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 
 
 def _phone(form: dict[str, str]) -> str | None:
@@ -78,227 +63,112 @@ def _call_sid(form: dict[str, str]) -> str:
     return sid
 
 
-def _metadata(phone: str | None) -> dict:
-    return {"channel": CHANNEL, "phone": phone} if phone else {"channel": CHANNEL}
-
-
-# ---------- the database side (sync, one unit of work each) ----------
-
-def _find_or_create(db, call_sid: str, phone: str | None) -> tuple[str, bool]:
-    """(conversation id, greeted already) of this call."""
-    with db.session() as s:
-        conversation = s.scalar(select(Conversation).where(Conversation.call_sid == call_sid,
-                                                           Conversation.channel == CHANNEL))
-        if conversation is None:
-            conversation, _token = conversations.create_conversation(s, channel=CHANNEL)
-            conversation.contact = phone
-            conversation.call_sid = call_sid
-            s.flush()
-        return conversation.id, conversation.greeted_at is not None
-
-
-def _find(db, call_sid: str) -> str | None:
-    with db.session() as s:
-        return s.scalar(select(Conversation.id).where(Conversation.call_sid == call_sid,
-                                                      Conversation.channel == CHANNEL))
-
-
-def _last_bot_turn(db, conversation_id: str) -> list[BotMessage]:
-    """The bot's messages since the caller last spoke (the question being asked)."""
-    with db.session() as s:
-        recent = s.scalars(select(Message).where(Message.conversation_id == conversation_id)
-                           .order_by(Message.id.desc()).limit(20))
-        turn: list[BotMessage] = []
-        for message in recent:
-            if message.sender != "bot":
-                break
-            turn.append(BotMessage(message.text, list(message.buttons or [])))
-        return list(reversed(turn))
-
-
-def _record_user(db, conversation_id: str, text: str) -> str:
-    """Record what the caller said; return the conversation's state (a closed one reopens)."""
-    with db.session() as s:
-        message = conversations.add_message(s, conversation_id=conversation_id, sender="user",
-                                            text=text)
-        message.processed_at = utcnow()
-        state, _ = conversations.state_of(s, conversation_id=conversation_id)
-        if state == "closed":
-            conversations.reopen(s, conversation_id=conversation_id)
-            state = "bot"
-        return state
-
-
-def _record_bot(db, conversation_id: str, replies: list[BotMessage],
-                greeted: bool = False) -> str:
-    with db.session() as s:
-        for reply in replies:
-            conversations.add_message(s, conversation_id=conversation_id, sender="bot",
-                                      text=reply.text, buttons=reply.buttons)
-        conversation = s.get(Conversation, conversation_id)
-        if greeted and conversation.greeted_at is None:
-            conversation.greeted_at = utcnow()
-        return conversation.state
-
-
-def _callback(db, hours, conversation_id: str, reason: str, say: str | None = None) -> None:
-    """Ask for a person and make it a callback (the caller hangs up)."""
-    with db.session() as s:
-        handover.request(s, conversation_id=conversation_id, reason=reason, hours=hours)
-        conversation = s.get(Conversation, conversation_id)
-        if conversation.state == "waiting_for_human":
-            conversation.callback = True
-        if say:
-            conversations.add_message(s, conversation_id=conversation_id, sender="bot",
-                                      text=say)
-        s.flush()
-
-
-def _after_handover(db, hours, settings, conversation_id: str) -> Answer:
-    """The bot handed over (or a person has the conversation): put the call through during
-    office hours, else tell when someone calls back and make it a callback."""
-    with db.session() as s:
-        conversation = s.get(Conversation, conversation_id)
-        if conversation.state == "human":
-            return Answer([PERSON_HAS_IT], then="hangup")
-        local = hours.for_werkplaats(handover.werkplaats_of(s, conversation_id))
-        status = handover.availability(s, local)
-        if status["open"] and settings.twilio_helpdesk_number:
-            conversations.add_message(s, conversation_id=conversation_id, sender="bot",
-                                      text=PUT_THROUGH)
-            return Answer([PUT_THROUGH], then="dial")
-        conversation.callback = True
-        when = "zo snel mogelijk" if status["open"] else status["next_opening"]
-        text = CALLBACK.format(when=when)
-        conversations.add_message(s, conversation_id=conversation_id, sender="bot", text=text)
-        return Answer([text], then="hangup")
-
-
-# ---------- TwiML ----------
-
-def _url(settings, silent: int = 0) -> str:
-    return settings.public_base_url.rstrip("/") + GATHER_PATH + (f"?silent={silent}"
-                                                                  if silent else "")
-
-
-def _twiml(settings, answer: Answer) -> Response:
-    response = VoiceResponse()
-    say = {"voice": settings.twilio_voice, "language": LANGUAGE}
-    if answer.then == "gather":
-        options = dict(input="speech dtmf", language=LANGUAGE, speech_timeout="auto",
-                       action=_url(settings, answer.silent), method="POST",
-                       action_on_empty_result=True)
-        hints = voice_text.hints(answer.hint_text, answer.buttons)
-        if hints:
-            options["hints"] = hints
-        if 0 < len(answer.buttons) <= 9:
-            options["num_digits"] = 1
-        gather = response.gather(**options)
-        for text in answer.says:
-            gather.say(text, **say)
-        # Twilio goes on here when the Gather ends without calling its action
-        response.redirect(_url(settings, answer.silent), method="POST")
-    else:
-        for text in answer.says:
-            response.say(text, **say)
-        if answer.then == "dial":
-            response.dial(settings.twilio_helpdesk_number, timeout=30)
-            response.say(NOBODY_ANSWERED, **say)
-        response.hangup()
-    return Response(str(response), media_type="text/xml")
-
-
-def _speak(replies: list[BotMessage], silent: int = 0, prefix: str = "") -> Answer:
-    says = [voice_text.speak(r.text, r.buttons) for r in replies]
-    says = [s for s in says if s]
-    if prefix:
-        says = [prefix, *says]
-    buttons = next((r.buttons for r in reversed(replies) if r.buttons), [])
-    last = replies[-1].text if replies else ""
-    return Answer(says or [NO_REPLY], last, buttons, "gather", silent)
-
-
-# ---------- the webhooks ----------
-
-async def _greet(request: Request, call_sid: str, phone: str | None) -> Answer:
+def _budget(request: Request) -> TurnBudget:
     state = request.app.state
-    db = state.db
-    conversation_id, greeted = await run_in_threadpool(_find_or_create, db, call_sid, phone)
-    async with state.turns.lock(conversation_id):
-        if greeted:  # Twilio retried the call webhook: say the question again
-            return _speak(await run_in_threadpool(_last_bot_turn, db, conversation_id))
-        try:
-            replies = await state.rasa.send(conversation_id, START_INTENT, _metadata(phone))
-        except RasaUnavailable as exc:
-            log.warning("Rasa unavailable for call %s: %s", call_sid, exc)
-            replies = []
-        if not replies:
-            await run_in_threadpool(_callback, db, state.office_hours, conversation_id,
-                                    "bot_failed", BOT_DOWN_AT_START)
-            return Answer([BOT_DOWN_AT_START], then="hangup")
-        await run_in_threadpool(_record_bot, db, conversation_id, replies, True)
-        return _speak(replies)
+    if getattr(state, "voice_budget", None) is None:
+        state.voice_budget = TurnBudget()
+    return state.voice_budget
+
+
+async def _within_budget(request: Request, call_sid: str, work) -> Response:
+    """Run the turn; answer with its TwiML, or with "Een ogenblikje." and a <Redirect> to the
+    pending URL when the bot needs more than VOICE_TURN_TIMEOUT."""
+    settings = request.app.state.settings
+    try:
+        answer = await _budget(request).run(call_sid, work, settings.voice_turn_timeout)
+    except Exception:  # never 'an application error has occurred': ask to say it again
+        log.exception("voice turn for call %s failed", call_sid)
+        answer = Answer([flow.NO_REPLY])
+    return twiml(settings, answer if answer is not None else Answer(then="wait"))
 
 
 @router.post(VOICE_PATH)
 async def voice_call(request: Request, form: dict[str, str] = Depends(twilio_form)):
     """Twilio's incoming-call webhook (form-encoded; signed): the bot's greeting."""
-    answer = await _greet(request, _call_sid(form), _phone(form))
-    return _twiml(request.app.state.settings, answer)
+    call_sid, phone = _call_sid(form), _phone(form)
+    line = flow.Line.of(request.app.state)
+    conversation_id, greeted = await run_in_threadpool(store.find_or_create, line.db, call_sid,
+                                                       phone)
+    return await _within_budget(request, call_sid,
+                                flow.greet(line, conversation_id, phone, greeted))
 
 
 @router.post(GATHER_PATH)
 async def voice_gather(request: Request, form: dict[str, str] = Depends(twilio_form)):
     """The Gather's action: what the caller said (SpeechResult) or keyed (Digits)."""
-    state = request.app.state
-    settings, db = state.settings, state.db
     call_sid, phone = _call_sid(form), _phone(form)
-    try:
-        silent = max(0, min(int(request.query_params.get("silent", "0")), 9))
-    except ValueError:
-        silent = 0
-    conversation_id = await run_in_threadpool(_find, db, call_sid)
-    if conversation_id is None:  # the call webhook never reached us: start here
-        return _twiml(settings, await _greet(request, call_sid, phone))
-    text = clean_text(form.get("SpeechResult") or form.get("Digits") or "")
-    text = text[: settings.max_text_chars]
-    async with state.turns.lock(conversation_id):
-        answer = await _turn(request, conversation_id, phone, text, silent, form)
-    return _twiml(settings, answer)
-
-
-async def _turn(request: Request, conversation_id: str, phone: str | None, text: str,
-                silent: int, form: dict[str, str]) -> Answer:
-    state = request.app.state
-    settings, db = state.settings, state.db
-    if not text:
-        if silent < 1:
-            turn = await run_in_threadpool(_last_bot_turn, db, conversation_id)
-            return _speak(turn, silent=silent + 1, prefix=NOTHING_HEARD)
-        await run_in_threadpool(_callback, db, state.office_hours, conversation_id,
-                                "bot_failed", GIVE_UP)
-        return Answer([GIVE_UP], then="hangup")
+    line = flow.Line.of(request.app.state)
+    found = await run_in_threadpool(store.find, line.db, call_sid)
+    if found is None:  # the call webhook never reached us: start here
+        conversation_id, greeted = await run_in_threadpool(store.find_or_create, line.db,
+                                                           call_sid, phone)
+        return await _within_budget(request, call_sid,
+                                    flow.greet(line, conversation_id, phone, greeted))
+    conversation_id, channel = found
+    if channel != CHANNEL:  # the caller chose to go on over WhatsApp
+        return twiml(line.settings, Answer([ON_WHATSAPP], then="hangup"))
     if form.get("SpeechResult"):
         log.info("call %s: speech (confidence %s)", conversation_id,
                  form.get("Confidence", "?"))
-    turn = await run_in_threadpool(_last_bot_turn, db, conversation_id)
-    options = next((r.buttons for r in reversed(turn) if r.buttons), [])
-    conversation_state = await run_in_threadpool(_record_user, db, conversation_id, text)
-    if conversation_state != "bot":  # a person has it (or will): the bot is silent
-        return await run_in_threadpool(_after_handover, db, state.office_hours, settings,
-                                       conversation_id)
-    said = voice_text.resolve(text, options)
+    work = flow.turn(line, conversation_id, phone, Where.of(request),
+                     form.get("SpeechResult") or "", form.get("Digits") or "")
+    return await _within_budget(request, call_sid, work)
+
+
+@router.post(PENDING_PATH)
+async def voice_pending(request: Request, form: dict[str, str] = Depends(twilio_form)):
+    """After "Een ogenblikje.": the slow turn's answer once it is done."""
+    call_sid = _call_sid(form)
+    line = flow.Line.of(request.app.state)
+    raw = request.query_params.get("wait", "1")
+    waited = int(raw) if raw.isdigit() and len(raw) < 3 else MAX_WAITS
+    found = await run_in_threadpool(store.find, line.db, call_sid)
+    if found is None:
+        raise HTTPException(404, "unknown call")
     try:
-        replies = await state.rasa.send(conversation_id, for_rasa(said), _metadata(phone))
-        replies = replies or [BotMessage(NO_REPLY)]
-    except RasaUnavailable as exc:
-        log.warning("Rasa unavailable for %s: %s", conversation_id, exc)
-        replies = [BotMessage(BOT_DOWN)]
-    after = await run_in_threadpool(_record_bot, db, conversation_id, replies)
-    if after in ("waiting_for_human", "human"):
-        handed = await run_in_threadpool(_after_handover, db, state.office_hours, settings,
-                                         conversation_id)
-        spoken = [s for s in (voice_text.speak(r.text) for r in replies) if s]
-        handed.says = [*spoken, *handed.says]
-        return handed
-    return _speak(replies)
+        answer = await _budget(request).wait(call_sid, line.settings.voice_turn_timeout)
+    except KeyError:  # not running here (a restart): what the transcript holds
+        answer = await flow.again(line, found[0])
+    except Exception:
+        log.exception("voice turn for %s failed", found[0])
+        answer = await flow.again(line, found[0], flow.NO_REPLY)
+    if answer is None:
+        if waited < MAX_WAITS:
+            return twiml(line.settings, Answer(then="wait"), waited=waited)
+        answer = await flow.again(line, found[0], flow.TOO_LONG)
+    return twiml(line.settings, answer)
+
+
+@router.post(DIAL_PATH)
+async def voice_dial(request: Request, form: dict[str, str] = Depends(twilio_form)):
+    """The <Dial> to the helpdesk ended. Answered: the call is over, the conversation is the
+    helpdesk's. Busy, not answered, failed or canceled: a callback request."""
+    call_sid = _call_sid(form)
+    status = (form.get("DialCallStatus") or "").strip()
+    if not status:
+        raise HTTPException(400, "DialCallStatus is missing")
+    line = flow.Line.of(request.app.state)
+    found = await run_in_threadpool(store.find, line.db, call_sid)
+    if found is None:
+        raise HTTPException(404, "unknown call")
+    answered = status in DIAL_ANSWERED
+    await run_in_threadpool(store.dial_ended, line.db, found[0], answered, NOBODY_ANSWERED)
+    if answered:
+        return twiml(line.settings, Answer(then="hangup"))
+    log.info("call %s: helpdesk did not answer (%s)", found[0], status)
+    return twiml(line.settings, Answer([NOBODY_ANSWERED], then="hangup"))
+
+
+@router.post(STATUS_PATH)
+async def voice_status(request: Request, form: dict[str, str] = Depends(twilio_form)):
+    """The number's status callback: the final CallStatus and its time, recorded once. A
+    caller who hung up while waiting for a person gets a callback request."""
+    call_sid = _call_sid(form)
+    status = (form.get("CallStatus") or "").strip()
+    if status not in CALL_STATUSES:
+        raise HTTPException(400, "CallStatus is missing or unknown")
+    if status in store.FINAL_STATUSES:
+        db = request.app.state.db
+        if await run_in_threadpool(store.call_ended, db, call_sid, status) is None:
+            raise HTTPException(404, "unknown call")
+    return Response(EMPTY_TWIML, media_type="text/xml")

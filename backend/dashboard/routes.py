@@ -9,7 +9,7 @@ import threading
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from backend.dashboard import auth, conversation_views, ticket_views
+from backend.dashboard import auth, callback_views, conversation_views, ticket_views
 from backend.dashboard.common import (
     CHANNELS,
     COOKIE_PATH,
@@ -179,4 +179,5 @@ def helpdesk_switch(request: Request,
 
 
 router.include_router(conversation_views.router)
+router.include_router(callback_views.router)
 router.include_router(ticket_views.router)

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from backend.models import Conversation, HelpdeskOverride, Message, Ticket, iso, utcnow
-from backend.services import conversations
+from backend.services import callbacks, conversations
 from backend.services.helpdesk_hours import OfficeHours
 
 REASONS = ("asked", "bot_failed", "frustrated", "sensitive", "staff")
@@ -129,7 +129,8 @@ def close(db: Session, *, conversation_id: str, outcome: str, now: datetime | No
 
 
 def expire_waiting(db: Session, *, hours: OfficeHours, now: datetime | None = None) -> list[str]:
-    """Waiting longer than the claim timeout: becomes a callback. Returns the ids changed."""
+    """Waiting longer than the claim timeout: becomes a callback (the flag and an open callback
+    request, one per conversation). Returns the ids changed."""
     now = _utc(now or utcnow())
     rows = db.scalars(
         select(Conversation).where(Conversation.state == "waiting_for_human",
@@ -141,7 +142,8 @@ def expire_waiting(db: Session, *, hours: OfficeHours, now: datetime | None = No
         requested = _utc(conversation.handover_requested_at)
         timeout = hours.for_werkplaats(werkplaats_of(db, conversation.id)).claim_timeout
         if now - requested >= timeout:
-            conversation.callback = True
+            conversation.callback = True  # the queue's flag, and a record staff act on
+            callbacks.request(db, conversation_id=conversation.id, reason="claim_timeout")
             changed.append(conversation.id)
     db.flush()
     return changed

@@ -68,9 +68,12 @@ def is_due(row: OutboxMessage, now: datetime | None = None) -> bool:
 
 
 def window_open(db: Session, *, conversation_id: str, now: datetime | None = None) -> bool:
-    """True while the entrepreneur's last message is less than 24 hours old."""
+    """True while the entrepreneur's last WhatsApp message is less than 24 hours old (only
+    inbound WhatsApp messages, which carry a provider id, open the window: not what a caller
+    said on the phone before going on over WhatsApp)."""
     last = db.scalar(select(func.max(Message.at)).where(
-        Message.conversation_id == conversation_id, Message.sender == "user"))
+        Message.conversation_id == conversation_id, Message.sender == "user",
+        Message.provider_id.is_not(None)))
     return last is not None and (now or utcnow()) - _utc(last) < WINDOW
 
 

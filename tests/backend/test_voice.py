@@ -5,72 +5,47 @@ metadata, buttons by number, silence, and the hand-over (Dial or callback)."""
 from __future__ import annotations
 
 import time
-import xml.etree.ElementTree as ET
-from itertools import count
 
 import pytest
-from sqlalchemy import select
 
+from backend.db import Database
 from backend.models import Conversation, Message
 from backend.services import handover
-from tests.backend.fake_twilio import ACCOUNT_SID, AUTH_TOKEN
+from tests.backend.fake_twilio import AUTH_TOKEN
+from tests.backend.voice_helpers import (
+    GATHER,
+    HELPDESK,
+    VOICE,
+    call,
+    call_params,
+    callback_requests,
+    conversation,
+    gather,
+    new_call,
+    says,
+)
 from tests.backend.whatsapp_helpers import GREETING, PUBLIC, new_phone, post, rows, script
 from tests.backend.whatsapp_helpers import whatsapp_app as app_for
 
-VOICE = "/webhooks/twilio/voice"
-GATHER = VOICE + "/gather"
-HELPDESK = "+31850000000"
 OPTIONS = [{"title": "Ja, dat mag 👍", "payload": "ja"},
            {"title": "Nee, liever niet", "payload": "nee"}]
 HANDOVER_TEXT = "Ik zet je door naar een medewerker."
-_calls = count(1)
 
+
+@pytest.fixture(autouse=True)
+def follow_the_hours(migrated):
+    """The helpdesk switch is global: every test ends following the office hours again."""
+    yield
+    db = Database(migrated)
+    with db.session() as s:
+        handover.set_override(s, open_now=None, by="test")
+    db.engine.dispose()
 
 @pytest.fixture
 def phone_app(migrated, fake_rasa, twilio):
     script(fake_rasa)
     with app_for(migrated, fake_rasa, twilio, twilio_helpdesk_number=HELPDESK) as client:
         yield client
-
-
-def new_call() -> str:
-    return f"CA{time.time_ns():022x}{next(_calls):08x}"[:34]
-
-
-def call_params(call_sid: str, phone: str, **extra: str) -> dict:
-    params = {"CallSid": call_sid, "From": phone, "To": "+31850000001", "CallStatus": "ringing",
-              "AccountSid": ACCOUNT_SID, "Direction": "inbound", "ApiVersion": "2010-04-01"}
-    params.update(extra)
-    return params
-
-
-def xml(response) -> ET.Element:
-    assert response.status_code == 200, response.text
-    assert response.headers["content-type"].startswith("text/xml")
-    return ET.fromstring(response.text)
-
-
-def call(client, call_sid: str, phone: str, **extra) -> ET.Element:
-    return xml(post(client, call_params(call_sid, phone, **extra), path=VOICE))
-
-
-def gather(client, action: str, call_sid: str, phone: str, **extra) -> ET.Element:
-    """Answer the Gather the way Twilio does: POST to its action URL (signed for it)."""
-    assert action.startswith(PUBLIC + GATHER), action
-    path = action[len(PUBLIC):]
-    params = call_params(call_sid, phone, CallStatus="in-progress", **extra)
-    return xml(post(client, params, path=path))
-
-
-def says(root: ET.Element) -> list[str]:
-    return [s.text or "" for s in root.iter("Say")]
-
-
-def conversation(client, call_sid: str) -> Conversation:
-    with client.app.state.db.session() as s:
-        found = s.scalar(select(Conversation).where(Conversation.call_sid == call_sid))
-        s.expunge_all()
-        return found
 
 
 def test_only_signed_calls_are_answered(phone_app, fake_rasa):
@@ -163,19 +138,21 @@ def test_buttons_are_spoken_and_a_digit_or_word_picks_one(phone_app, fake_rasa):
     assert users == ["ik wil meer klanten", "2", "Twee.", "ja dat mag"]
 
 
-def test_silence_is_asked_once_then_a_callback_and_hang_up(phone_app, fake_rasa):
+def test_silence_is_asked_once_then_the_caller_gets_a_choice(phone_app, fake_rasa):
     phone, sid = new_phone(), new_call()
     root = call(phone_app, sid, phone)
     root = gather(phone_app, root.find("Gather").get("action"), sid, phone)
     assert says(root) == ["Ik hoorde niets.", GREETING]
     action = root.find("Gather").get("action")
-    assert action == PUBLIC + GATHER + "?silent=1"
+    assert action == PUBLIC + GATHER + "?fails=1"
     assert root.find("Redirect").text == action  # also when Twilio skips the action
     root = gather(phone_app, action, sid, phone, SpeechResult="")
-    assert root.find("Gather") is None and root.find("Hangup") is not None
-    assert "WhatsApp" in says(root)[0] and "terugbel" in says(root)[0]
+    [text] = says(root)
+    assert "Zeg 1 om verder te gaan via WhatsApp" in text and "Zeg 2 om teruggebeld" in text
+    g = root.find("Gather")
+    assert g.get("numDigits") == "1" and "step=choice" in g.get("action")
     c = conversation(phone_app, sid)
-    assert c.state == "waiting_for_human" and c.callback is True
+    assert c.state == "bot" and callback_requests(phone_app, c.id) == []
     assert [r["message"] for r in fake_rasa.received if r["sender"] == c.id] == [
         "/start_intake"]
 
@@ -202,11 +179,14 @@ def test_asking_for_a_person_during_office_hours_dials_the_helpdesk(phone_app, f
     root = call(phone_app, sid, phone)
     root = gather(phone_app, root.find("Gather").get("action"), sid, phone,
                   SpeechResult="medewerker", Confidence="0.9")
-    assert root.find("Dial").text == HELPDESK
+    dial = root.find("Dial")
+    assert dial.text == HELPDESK
+    assert dial.get("action") == PUBLIC + VOICE + "/dial" and dial.get("method") == "POST"
     assert says(root)[0] == HANDOVER_TEXT
     assert root.find("Gather") is None
     c = conversation(phone_app, sid)
     assert c.state == "waiting_for_human" and c.callback is False
+    assert callback_requests(phone_app, c.id) == []
 
 
 def test_asking_for_a_person_outside_office_hours_is_a_callback(phone_app, fake_rasa, staff):
@@ -221,6 +201,9 @@ def test_asking_for_a_person_outside_office_hours_is_a_callback(phone_app, fake_
     assert "belt je" in says(root)[-1] and "terug" in says(root)[-1]
     c = conversation(phone_app, sid)
     assert c.state == "waiting_for_human" and c.callback is True
+    [request] = callback_requests(phone_app, c.id)
+    assert request.reason == "outside_hours" and request.phone == phone
+    assert request.status == "open" and request.reference.startswith("TB-")
     # while a person has it, the bot is silent
     before = len(fake_rasa.received)
     with phone_app.app.state.db.session() as s:
@@ -244,8 +227,22 @@ def test_voice_settings():
            "INTAKE_SERVICE_TOKEN": "z" * 20}
     default = load_settings(env)
     assert default.twilio_voice == "Polly.Lotte" and default.twilio_helpdesk_number == ""
+    assert default.voice_turn_timeout == 8.0
     custom = load_settings(dict(env, TWILIO_VOICE="Polly.Ruben",
-                                TWILIO_HELPDESK_NUMBER=HELPDESK))
+                                TWILIO_HELPDESK_NUMBER=HELPDESK, VOICE_TURN_TIMEOUT="5.5"))
     assert custom.twilio_voice == "Polly.Ruben" and custom.twilio_helpdesk_number == HELPDESK
+    assert custom.voice_turn_timeout == 5.5
     with pytest.raises(SettingsError):
         load_settings(dict(env, TWILIO_HELPDESK_NUMBER="085-0000000"))
+    for bad in ("15", "0", "acht", "nan"):  # Twilio waits 15 s: the turn must stay below
+        with pytest.raises(SettingsError, match="VOICE_TURN_TIMEOUT"):
+            load_settings(dict(env, VOICE_TURN_TIMEOUT=bad))
+
+
+def test_typing_instructions_are_said_as_saying():
+    from backend.services.voice_text import for_ear
+
+    assert for_ear("Heb je liever alleen telefoon, typ dan 'geen'.") == (
+        "Heb je liever alleen telefoon, zeg dan 'geen'.")
+    assert for_ear("Typ 'medewerker' voor een mens. Het type bedrijf?") == (
+        "Zeg 'medewerker' voor een mens. Het type bedrijf?")
