@@ -13,6 +13,7 @@ from actions.clients.backend import BackendClient, BackendError
 from actions.form_order import INELIGIBLE
 from actions.handover import hand_over
 from actions.intake_data import ticket_payload
+from actions.next_steps import ticket_message
 from actions.texts import HELPDESK
 
 log = logging.getLogger(__name__)
@@ -59,15 +60,8 @@ class SubmitIntake(Action):
                 f"{HELPDESK}."
             )
             return [SlotSet("intake_outcome", "store_failed")]
-        dispatcher.utter_message(
-            text=f"Dank je wel! Je aanvraag is verstuurd. Je nummer is {ticket['reference']}.\n"
-            f"{ticket['werkplaats']} pakt je vraag op. Wat gebeurt er nu?\n"
-            "1. Binnen 5 werkdagen neemt iemand van de werkplaats contact met je op.\n"
-            "2. Samen kijken jullie wat past: een kort project, een langer project met studenten, "
-            "een workshop of een vragenuur.\n"
-            "3. Daarna gaan studenten met je vraag aan de slag.\n"
-            "Bewaar je nummer. Heb je nog een andere vraag? Typ 'opnieuw'."
-        )
+        # who picks it up, what fits, and whether students are there now (actions/next_steps.py)
+        dispatcher.utter_message(text=ticket_message(ticket))
         return [
             SlotSet("ticket_reference", ticket["reference"]),
             SlotSet("werkplaats", ticket["werkplaats"]),

@@ -38,3 +38,23 @@ REFERRALS = {
         "Digitale Overheid in de bibliotheek: https://www.bibliotheek.nl/"
     ),
 }
+
+
+# After the ticket (actions/next_steps.py): the menukaart's offers as the entrepreneur hears them.
+OFFER_PHRASES = {
+    "kort_project": "een kort project met studenten",
+    "project_10_20_weken": "een project van 10 tot 20 weken met studenten",
+    "hackathon": "een hackathon met studenten",
+    "webinar_masterclass": "een webinar of masterclass",
+    "helpdeskuur": "een vragenuur bij de helpdesk",
+    "werkstudent": "een werkstudent",
+    "doorverwijzing": "advies over wie je verder kan helpen",
+}
+# What you can do now instead of waiting for students ("Dan kun je ...").
+ALTERNATIVE_PHRASES = {
+    "webinar_masterclass": "meedoen aan een webinar",
+    "helpdeskuur": "een helpdeskuur boeken",
+    "doorverwijzing": "je laten doorverwijzen naar wie je nu kan helpen",
+}
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+          "september", "oktober", "november", "december")

@@ -14,9 +14,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from backend import dashboard, web
+from backend.api import callbacks as callbacks_api
 from backend.api import contacts as contacts_api
 from backend.api import conversations, handover, health, tickets
 from backend.api import outbox as outbox_api
+from backend.api import werkplaatsen as werkplaatsen_api
 from backend.channels import voice, whatsapp
 from backend.db import Database
 from backend.rasa_client import RasaClient
@@ -160,7 +162,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(Exception, _server_error)
     for router in (health.router, conversations.router, tickets.router, handover.router,
                    telegram_ingress.router, web.router, dashboard.router, whatsapp.router,
-                   outbox_api.router, contacts_api.router, voice.router):
+                   outbox_api.router, contacts_api.router, voice.router, callbacks_api.router,
+                   werkplaatsen_api.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=str(web.HERE / "static")), name="static")
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from backend.migrate import upgrade
+from backend.services.werkplaatsen import WerkplaatsConfigError, load_directory
 from backend.settings import ROOT, load_settings
 from scripts.model_hash import model_path
 
@@ -126,6 +127,11 @@ class Stack:
 
 def main() -> int:
     settings = load_settings()
+    try:  # a bad werkplaatsen file: say why here, before anything starts
+        load_directory(settings.werkplaatsen_file)
+    except WerkplaatsConfigError as exc:
+        print(f"start-up failed: {exc}", file=sys.stderr)
+        return 1
     stack = Stack(port=settings.port)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     print(f"starting action server, Rasa and backend (logs in {stack.log_dir}) ...", flush=True)

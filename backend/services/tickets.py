@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -12,12 +13,17 @@ from sqlalchemy.orm import Session
 from backend.db import Database
 from backend.models import Conversation, Ticket, iso
 from backend.services.conversations import ConversationNotFound
+from backend.services.menukaart import OFFER_LABELS, offer_key
+from backend.services.routing import route
 from backend.services.werkplaatsen import Directory
 
 STATUSES = ("nieuw", "in behandeling", "gematcht", "doorverwezen", "afgerond")
-# What a coordinator can assign to a ticket (what the werkplaats offers the entrepreneur).
-OFFERS = ("kort project", "project 10-20 weken", "hackathon", "webinar/masterclass",
-          "helpdesk-uur", "werkstudent", "doorverwijzing")
+# What a coordinator can assign to a ticket (what the werkplaats offers the entrepreneur): the
+# staff labels of the menukaart's offer keys (backend/services/menukaart.py), as stored before.
+OFFERS = tuple(OFFER_LABELS.values())
+# details["routing"]: the backend's routing outcome, kept in the ticket's details JSON.
+ROUTING = "routing"
+DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
 _DUTCH_POSTCODE = re.compile(r"[1-9]\d{3}[A-Z]{2}")
 
 
@@ -40,9 +46,23 @@ def _storable(value):
     return value
 
 
-def create_ticket(database: Database, *, data: dict, directory: Directory) -> tuple[Ticket, bool]:
-    """Create the ticket for a conversation, or return the one it already has: (ticket, created)."""
+class ReservedDetail(ValueError):
+    """The ticket's details use a key the backend fills in itself."""
+
+
+def dutch_today() -> date:
+    return datetime.now(DUTCH_TIME).date()
+
+
+def create_ticket(
+    database: Database, *, data: dict, directory: Directory, today: date | None = None
+) -> tuple[Ticket, bool]:
+    """Create the ticket for a conversation, or return the one it already has: (ticket, created).
+    The werkplaats, the offers that fit and the students' availability come from routing
+    (backend/services/routing.py) on `today` (default: today in the Netherlands)."""
     data = _storable(data)
+    if ROUTING in (data.get("details") or {}):
+        raise ReservedDetail(f"details.{ROUTING} is filled in by the backend")
     conversation_id = data["conversation_id"]
     try:
         with database.session() as db:
@@ -57,6 +77,12 @@ def create_ticket(database: Database, *, data: dict, directory: Directory) -> tu
             compact = postcode.upper().replace(" ", "")
             if _DUTCH_POSTCODE.fullmatch(compact):  # "3511ab" -> "3511 AB"; others as given
                 postcode = f"{compact[:4]} {compact[4:]}"
+            details = data.get("details") or {}
+            urgency = details.get("urgency")
+            routing = route(directory, postcode=postcode, theme=data["theme"],
+                            employees=company.get("employees"),
+                            urgency=urgency if isinstance(urgency, str) else None,
+                            today=today or dutch_today())
             ticket = Ticket(
                 conversation_id=conversation_id,
                 channel=conversation.channel,
@@ -73,12 +99,12 @@ def create_ticket(database: Database, *, data: dict, directory: Directory) -> tu
                 contact_name=contact["name"],
                 email=(contact.get("email") or None) and contact["email"].lower(),
                 phone=contact.get("phone"),
-                werkplaats=directory.for_postcode(postcode),
+                werkplaats=routing.werkplaats,
                 consent_privacy=data["consent"]["privacy"],
                 consent_followup=data["consent"].get("followup", False),
                 source=(data.get("intake") or {}).get("source"),
                 maturity=(data.get("intake") or {}).get("maturity"),
-                details=data.get("details") or {},
+                details={**details, ROUTING: routing.as_dict()},
             )
             db.add(ticket)
             db.flush()
@@ -151,16 +177,21 @@ def set_status(db: Session, *, reference: str, status: str) -> Ticket:
 
 
 def assign_offer(db: Session, *, reference: str, offer: str | None) -> Ticket:
-    """Assign one of OFFERS to a ticket, or clear it with None."""
-    if offer is not None and offer not in OFFERS:
+    """Assign one of OFFERS (or its menukaart key, e.g. 'helpdeskuur') to a ticket, or clear it
+    with None. The label is stored, as it always was."""
+    key = offer_key(offer) if offer is not None else None
+    if offer is not None and key is None:
         raise InvalidTicketChange(f"unknown offer {offer!r}; use one of: {', '.join(OFFERS)}")
     ticket = _ticket_or_raise(db, reference)
-    ticket.offer = offer
+    ticket.offer = OFFER_LABELS[key] if key is not None else None
     db.flush()
     return ticket
 
 
 def ticket_dict(ticket: Ticket) -> dict:
+    details = ticket.details or {}
+    # the routing outcome is a block; a client's own (text) detail of that name stays a detail
+    routing = details.get(ROUTING) if isinstance(details.get(ROUTING), dict) else None
     return {
         "reference": ticket.reference,
         "status": ticket.status,
@@ -183,6 +214,8 @@ def ticket_dict(ticket: Ticket) -> dict:
         "werkplaats": ticket.werkplaats,
         "consent": {"privacy": ticket.consent_privacy, "followup": ticket.consent_followup},
         "intake": {"source": ticket.source, "maturity": ticket.maturity},
-        "details": ticket.details,
+        "details": {k: v for k, v in details.items() if k != ROUTING or routing is None},
         "offer": ticket.offer,
+        "offer_key": offer_key(ticket.offer) if ticket.offer else None,
+        "routing": routing,  # None for tickets written before routing existed
     }

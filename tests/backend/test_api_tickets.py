@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import re
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
+from fastapi.testclient import TestClient
 
+from backend.app import create_app
 from backend.models import Ticket
+from backend.services.tickets import dutch_today
 from backend.services.werkplaatsen import load_directory
 from backend.settings import ROOT
+from tests.backend.conftest import make_settings
 from tests.backend.helpers import bearer, count, start_conversation, ticket_payload
 
 TICKETS = "/api/v1/tickets"
@@ -440,3 +444,106 @@ def test_classify_when_rasa_is_down_is_503(client, fake_rasa, staff):
     response = client.post(CLASSIFY, json={"text": "webshop"}, headers=staff)
     assert response.status_code == 503
     assert response.json()["detail"]
+
+
+# --- routing: werkplaats, offers and students (backend/services/routing.py) -------------------
+
+
+def test_the_ticket_says_how_it_was_routed(client, service, staff):
+    payload_details = {"urgency": "binnen 3 maanden", "goal": "meer klanten"}
+    ticket = new_ticket(client, service, details=payload_details)  # Utrecht, online marketing
+
+    routing = ticket["routing"]
+    assert ticket["werkplaats"] == routing["werkplaats"] == werkplaats_for("3511 AB")
+    assert routing["reason"] == "postcode"
+    assert routing["region_werkplaats"] == ticket["werkplaats"]
+    assert routing["urgency"] == "binnen 3 maanden"
+    utrecht = DIRECTORY.by_name(ticket["werkplaats"])
+    assert set(routing["offers"]) <= {o.key for o in utrecht.offers}
+    assert routing["offers"] and len(set(routing["offers"])) == len(routing["offers"])
+    assert isinstance(routing["students_available"], bool)
+    assert (routing["available_from"] is None) is routing["students_available"]
+    assert ticket["details"] == payload_details  # the routing is not mixed into the details
+    assert client.get(f"{TICKETS}/{ticket['reference']}", headers=staff).json() == ticket
+
+
+def test_a_theme_the_own_werkplaats_lacks_goes_to_a_neighbour(client, service):
+    limburg = werkplaats_for("6211 AB")
+    assert "online_marketing_sales" not in DIRECTORY.by_name(limburg).themes
+    ticket = new_ticket(client, service,
+                        company={**ticket_payload("x")["company"], "postcode": "6211 AB"})
+    routing = ticket["routing"]
+    assert routing["reason"] == "buurwerkplaats"
+    assert routing["region_werkplaats"] == limburg != ticket["werkplaats"]
+    assert ticket["werkplaats"] in DIRECTORY.by_name(limburg).neighbours
+    assert "online_marketing_sales" in DIRECTORY.by_name(ticket["werkplaats"]).themes
+
+
+def test_without_a_postcode_the_landelijk_loket(client, service):
+    ticket = new_ticket(client, service, company={**ticket_payload("x")["company"], "postcode": ""})
+    assert ticket["werkplaats"] == DIRECTORY.default
+    assert ticket["routing"]["reason"] == "landelijk"
+    assert ticket["routing"]["region_werkplaats"] is None
+
+
+def test_the_backend_fills_in_the_routing_itself(client, service):
+    cid, _ = start_conversation(client)
+    payload = ticket_payload(cid, details={"routing": "postcode"})
+    response = client.post(TICKETS, json=payload, headers=service)
+    assert response.status_code == 422
+    assert "routing" in response.json()["detail"]
+    assert count(client, Ticket, conversation_id=cid) == 0
+
+
+def test_the_stored_routing_does_not_change_when_posted_again(client, service):
+    cid, _ = start_conversation(client)
+    first = client.post(TICKETS, json=ticket_payload(cid), headers=service).json()
+    company = {**ticket_payload(cid)["company"], "postcode": "6211 AB"}
+    again = client.post(TICKETS, json=ticket_payload(cid, company=company), headers=service)
+    assert again.status_code == 200
+    assert again.json()["routing"] == first["routing"]
+
+
+def test_tickets_from_before_routing_keep_their_details(client, service, staff):
+    old = new_ticket(client, service)
+    own = new_ticket(client, service)
+    with client.app.state.db.session() as s:
+        s.query(Ticket).filter_by(reference=old["reference"]).one().details = {"goal": "x"}
+        s.query(Ticket).filter_by(reference=own["reference"]).one().details = {"routing": "zelf"}
+    old_now = client.get(f"{TICKETS}/{old['reference']}", headers=staff).json()
+    own_now = client.get(f"{TICKETS}/{own['reference']}", headers=staff).json()
+    assert (old_now["routing"], old_now["details"]) == (None, {"goal": "x"})
+    assert (own_now["routing"], own_now["details"]) == (None, {"routing": "zelf"})
+
+
+@pytest.fixture
+def holiday_client(tmp_path, migrated, fake_rasa):
+    """The app with a werkplaatsen file in which today lies in the summer holiday."""
+    today = dutch_today()
+    start, end = today.replace(day=1), today + timedelta(days=3)
+    path = tmp_path / "werkplaatsen.yml"
+    path.write_text(
+        f"default: Loket\nno_students:\n  - {{from: {start}, to: {end}, label: zomervakantie}}\n"
+        "werkplaatsen:\n  - name: Utrecht\n    provinces: [Utrecht]\n"
+        "    themes: [online_marketing_sales]\n"
+        "    offers: [project_10_20_weken, kort_project, webinar_masterclass, helpdeskuur]\n",
+        encoding="utf-8")
+    hours = tmp_path / "helpdesk.yml"
+    hours.write_text("hours: {monday: '09:00-17:00'}\n")
+    app = create_app(make_settings(migrated, fake_rasa.url, werkplaatsen_file=path,
+                                   helpdesk_file=hours))
+    with TestClient(app) as test_client:
+        test_client.back = end + timedelta(days=1)
+        yield test_client
+
+
+def test_no_students_today_is_said_with_the_date_and_alternatives(holiday_client, service):
+    ticket = new_ticket(holiday_client, service, details={"urgency": "zo snel mogelijk"})
+    routing = ticket["routing"]
+    assert ticket["werkplaats"] == "Utrecht"
+    assert routing["students_available"] is False
+    assert routing["available_from"] == holiday_client.back.isoformat()
+    assert routing["no_students"] == ["zomervakantie"]
+    assert routing["alternatives"] == ["helpdeskuur", "webinar_masterclass"]
+    assert routing["alternatives_by"] == "Utrecht"
+    assert routing["offers"][:2] == ["helpdeskuur", "webinar_masterclass"]  # urgent: first

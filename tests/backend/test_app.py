@@ -26,7 +26,8 @@ def test_create_app_refuses_a_bad_werkplaatsen_file(tmp_path, migrated, fake_ras
 
 def test_create_app_uses_the_configured_werkplaatsen_file(tmp_path, migrated, fake_rasa):
     path = tmp_path / "werkplaatsen.yml"
-    path.write_text("default: Centraal\nwerkplaatsen:\n  - name: Alles\n    postcodes: ['10-99']\n")
+    path.write_text("default: Centraal\nwerkplaatsen:\n  - name: Alles\n    postcodes: ['10-99']\n"
+                    "    themes: [data]\n    offers: [helpdeskuur]\n")
     hours = tmp_path / "helpdesk.yml"  # the real one names werkplaatsen this file does not have
     hours.write_text("hours: {monday: '09:00-17:00'}\n")
     app = create_app(make_settings(migrated, fake_rasa.url, werkplaatsen_file=path,
