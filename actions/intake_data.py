@@ -30,7 +30,8 @@ def themes_of(slots: Mapping) -> tuple[str, list[dict], list[str]]:
         scores = dict(scores, **{choice: 1.0})
     items = ranked(scores)
     main = choice if choice in THEME_LABELS else items[0]["theme"]
-    applying = applicable(scores)
+    evidence = [(turn, weight) for turn, weight in slots.get("theme_evidence") or []]
+    applying = applicable(scores, [] if choice in THEME_LABELS else evidence)
     if main not in applying:
         applying.insert(0, main)
     return main, items, applying
@@ -49,7 +50,8 @@ def ticket_payload(conversation_id: str, slots: Mapping) -> dict:
         "conversation_id": conversation_id,
         "question": question_text(slots) or "(geen omschrijving)",
         "theme": main,
-        "themes": items,
+        # The themes that apply, with their share of the evidence; details keep all four.
+        "themes": [item for item in items if item["theme"] in applying],
         "company": {
             "name": str(slots.get("company_name") or "onbekend"),
             "sector": str(slots.get("sector") or ""),
@@ -77,6 +79,7 @@ def ticket_payload(conversation_id: str, slots: Mapping) -> dict:
             "tried": _or_none(slots.get("need_tried")),
             "urgency": _or_none(slots.get("need_urgency")),
             "applicable_themes": ", ".join(applying),
+            "theme_scores": ", ".join(f"{i['theme']} {i['confidence']:.2f}" for i in items),
             "eligibility": slots.get("eligibility") or "ok",
         },
     }

@@ -7,9 +7,9 @@ import re
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.validation_base import intent_is, intent_ranking, retry, text_of
+from actions.validation_base import intent_is, retry, text_of
 from bot import parsing
-from bot.theme_scores import THEME_LABELS, theme_scores
+from bot.theme_scores import THEME_LABELS, scores_of_parse
 
 THEME_WORDS = {
     "online_marketing_sales": r"marketing|verkoop|verkopen|website|webshop|klanten|online|sales",
@@ -23,7 +23,7 @@ class NeedValidators:
     def _evidence(self, tracker: Tracker, text: str, weight: float = 1.0) -> dict:
         evidence = list(tracker.get_slot("theme_evidence") or [])
         words = max(1, min(len(text.split()), 40))
-        evidence.append([theme_scores(intent_ranking(tracker)), words * weight])
+        evidence.append([scores_of_parse(tracker.latest_message), words * weight])
         return {"theme_evidence": evidence}
 
     def validate_need_description(self, value, dispatcher: CollectingDispatcher,

@@ -1,6 +1,9 @@
-"""Theme scores from the NLU's intent ranking. Pure Python (no rasa imports): used by the
-actions (aggregating over the turns where the entrepreneur describes the question) and by the
-backend's /api/v1/classify."""
+"""Theme scores of a parsed message and their aggregation over turns. Pure Python (no rasa
+imports): used by the actions (aggregating over the turns where the entrepreneur describes the
+question) and by the backend's /api/v1/classify.
+
+The NLU's theme component (bot/components/theme_classifier.py) puts `theme_scores` in every
+parse result; a model without it falls back to the theme intents' confidences."""
 
 from __future__ import annotations
 
@@ -22,6 +25,8 @@ THEME_LABELS = {
 UNSURE_TOP = 0.55
 UNSURE_MARGIN = 0.15
 SECOND_THEME_SHARE = 0.3
+TURN_THEME_SCORE = 0.7
+TURN_MIN_WEIGHT = 4
 
 
 def theme_scores(intent_ranking: Iterable[Mapping]) -> dict[str, float]:
@@ -35,6 +40,19 @@ def theme_scores(intent_ranking: Iterable[Mapping]) -> dict[str, float]:
     if total <= 0:
         return {theme: (1.0 if theme == "overig" else 0.0) for theme in THEMES}
     return {theme: value / total for theme, value in raw.items()}
+
+
+def scores_of_parse(parse_data: Mapping | None) -> dict[str, float]:
+    """Scores per theme (summing to 1) of one parsed message: the theme component's
+    probabilities when present, else the theme intents in the intent ranking."""
+    parse_data = parse_data or {}
+    given = parse_data.get("theme_scores")
+    if isinstance(given, Mapping):
+        raw = {theme: max(0.0, float(given.get(theme) or 0.0)) for theme in THEMES}
+        total = sum(raw.values())
+        if total > 0:
+            return {theme: value / total for theme, value in raw.items()}
+    return theme_scores(parse_data.get("intent_ranking") or [])
 
 
 def aggregate(turns: Iterable[tuple[Mapping[str, float], float]]) -> dict[str, float]:
@@ -63,9 +81,22 @@ def is_unsure(scores: Mapping[str, float]) -> bool:
     )
 
 
-def applicable(scores: Mapping[str, float]) -> list[str]:
-    """The top theme plus every other theme with a real share of the evidence (multi-label)."""
+def applicable(scores: Mapping[str, float],
+               evidence: Iterable[tuple[Mapping[str, float], float]] = ()) -> list[str]:
+    """The themes that apply (multi-label): the top theme, every theme with a real share of the
+    aggregated evidence, and every theme one substantial turn was clearly about (an
+    entrepreneur often tells one side of a two-sided question per turn).
+
+    The thresholds were chosen on synthetic multi-turn questions built from the training data
+    (out-of-fold scores), not on the held-out test file."""
     top = ranked(scores)
-    return [top[0]["theme"]] + [
+    chosen = [top[0]["theme"]] + [
         item["theme"] for item in top[1:] if item["confidence"] >= SECOND_THEME_SHARE
     ]
+    for turn, weight in evidence:
+        if weight < TURN_MIN_WEIGHT:
+            continue
+        for theme in THEMES:
+            if theme not in chosen and float(turn.get(theme, 0.0)) >= TURN_THEME_SCORE:
+                chosen.append(theme)
+    return chosen

@@ -10,7 +10,7 @@ from backend.db import Database
 from backend.rasa_client import RasaUnavailable
 from backend.services import tickets
 from backend.services.conversations import ConversationNotFound
-from bot.theme_scores import ranked, theme_scores
+from bot.theme_scores import ranked, scores_of_parse
 
 router = APIRouter(prefix="/api/v1", tags=["tickets"])
 
@@ -25,6 +25,8 @@ def create_ticket(
         )
     except ConversationNotFound:
         raise HTTPException(404, "conversation not found") from None
+    except tickets.ReservedDetail as exc:
+        raise HTTPException(422, str(exc)) from None
     if not created:
         response.status_code = 200
     return tickets.ticket_dict(ticket)
@@ -63,5 +65,5 @@ async def classify(body: ClassifyIn, request: Request) -> dict:
         parsed = await request.app.state.rasa.parse(text)
     except RasaUnavailable:
         raise HTTPException(503, "the NLU model is not reachable right now") from None
-    scores = ranked(theme_scores(parsed.get("intent_ranking") or []))
+    scores = ranked(scores_of_parse(parsed))
     return {"theme": scores[0]["theme"], "themes": scores}

@@ -18,17 +18,18 @@ TICKET = {"reference": "DW-2025-00042", "werkplaats": "Digitale Werkplaats Regio
 
 
 class FakeBackend:
-    """Stands in for BackendClient: records each payload, answers or fails."""
+    """Stands in for BackendClient: records each payload, answers (a ticket) or fails."""
 
-    def __init__(self, error: Exception | None = None) -> None:
+    def __init__(self, error: Exception | None = None, ticket: dict | None = None) -> None:
         self.payloads: list[dict] = []
         self.error = error
+        self.ticket = ticket or TICKET
 
     async def create_ticket(self, payload: dict) -> dict:
         self.payloads.append(payload)
         if self.error:
             raise self.error
-        return dict(TICKET)
+        return dict(self.ticket)
 
 
 def after_form(**slots):
@@ -56,8 +57,11 @@ async def test_payload_shape(domain):
     assert payload["question"].startswith("Onze planning gaat nog helemaal met papier")
     assert payload["theme"] == "automatisering"
     assert [t["theme"] for t in payload["themes"]][0] == "automatisering"
-    assert sorted(t["theme"] for t in payload["themes"]) == sorted(
-        ["online_marketing_sales", "data", "automatisering", "overig"])
+    # only the themes that apply (here one), each with its share; all four scores in details
+    assert [t["theme"] for t in payload["themes"]] == ["automatisering"]
+    assert payload["details"]["theme_scores"].startswith("automatisering ")
+    assert all(theme in payload["details"]["theme_scores"]
+               for theme in ("online_marketing_sales", "data", "overig"))
     assert all(0 <= t["confidence"] <= 1 for t in payload["themes"])
     assert payload["company"] == {"name": "Schildersbedrijf Van Dijk", "sector": "schilders",
                                   "employees": 6, "postcode": "8011 AB", "place": "Zwolle",
@@ -104,6 +108,8 @@ async def test_reply_contains_reference_and_werkplaats(domain):
     [text] = texts(dispatcher)
     assert "DW-2025-00042" in text
     assert "Digitale Werkplaats Regio Zwolle pakt je vraag op" in text
+    # a backend without routing: the general next steps, no promises about offers or students
+    assert "Samen kijken jullie wat past" in text and "geen studenten" not in text
     assert events == [SlotSet("ticket_reference", "DW-2025-00042"),
                       SlotSet("werkplaats", "Digitale Werkplaats Regio Zwolle"),
                       SlotSet("intake_outcome", "ticket")]

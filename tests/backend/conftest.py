@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
@@ -34,12 +35,16 @@ class FakeRasa:
     def __init__(self) -> None:
         self.received: list[dict] = []
         self.reply = lambda sender, message: [{"recipient_id": sender, "text": f"echo: {message}"}]
+        self.parse_theme_scores: dict | None = None
         self.parse_ranking = [
             {"name": "describe_need_online_marketing_sales", "confidence": 0.7},
             {"name": "describe_need_data", "confidence": 0.2},
             {"name": "greet", "confidence": 0.1},
         ]
         self.up = True
+        self.slots: dict[str, dict] = {}  # sender -> tracker slots (GET .../tracker; 404
+        # for other senders: most tests have no tracker)
+        self.delay = 0.0  # seconds before a REST channel answer (a slow bot)
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -56,6 +61,9 @@ class FakeRasa:
                     return self._json(503, {"status": "down"})
                 if self.path.startswith("/status"):
                     return self._json(200, {"model_file": "intake.tar.gz"})
+                sender = self.path.split("/")[2] if self.path.count("/") > 2 else ""
+                if "/tracker" in self.path and sender in fake.slots:
+                    return self._json(200, {"sender_id": sender, "slots": fake.slots[sender]})
                 return self._json(404, {})
 
             def do_POST(self):  # noqa: N802
@@ -64,10 +72,13 @@ class FakeRasa:
                     return self._json(500, {"error": "down"})
                 if self.path.startswith("/webhooks/rest/webhook"):
                     fake.received.append(body)
+                    time.sleep(fake.delay)
                     return self._json(200, fake.reply(body["sender"], body["message"]))
                 if self.path.startswith("/model/parse"):
-                    ranking = fake.parse_ranking
-                    return self._json(200, {"text": body["text"], "intent_ranking": ranking})
+                    parsed = {"text": body["text"], "intent_ranking": fake.parse_ranking}
+                    if fake.parse_theme_scores is not None:  # the theme component's output
+                        parsed["theme_scores"] = fake.parse_theme_scores
+                    return self._json(200, parsed)
                 return self._json(404, {})
 
             def log_message(self, *args):

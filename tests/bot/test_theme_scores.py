@@ -109,3 +109,46 @@ def test_applicable_is_multi_label(scores, expected):
 def test_every_theme_has_a_dutch_label():
     assert set(ts.THEME_LABELS) == set(ts.THEMES)
     assert set(ts.THEME_INTENTS.values()) == set(ts.THEMES)
+
+
+# --- scores of a parse result (the theme component's output, else the intent ranking) -------
+
+
+def test_parse_with_theme_scores_uses_them_and_ignores_the_ranking():
+    parse = {"theme_scores": {"online_marketing_sales": 0.1, "data": 0.6, "automatisering": 0.2,
+                              "overig": 0.1},
+             "intent_ranking": _ranking(online_marketing_sales=0.9)}
+    scores = ts.scores_of_parse(parse)
+    assert max(scores, key=scores.get) == "data"
+    assert sum(scores.values()) == pytest.approx(1.0)
+
+
+def test_parse_without_theme_scores_falls_back_to_the_ranking():
+    parse = {"intent_ranking": _ranking(data=0.3, automatisering=0.1)}
+    assert ts.scores_of_parse(parse) == ts.theme_scores(parse["intent_ranking"])
+
+
+@pytest.mark.parametrize("bad", [None, {}, {"theme_scores": "x"},
+                                 {"theme_scores": {"data": 0, "overig": -1}}])
+def test_parse_without_usable_scores_still_gives_scores(bad):
+    scores = ts.scores_of_parse(bad)
+    assert set(scores) == set(ts.THEMES)
+    assert sum(scores.values()) == pytest.approx(1.0)
+
+
+def test_a_clear_substantial_turn_adds_its_theme():
+    shop = {"online_marketing_sales": 0.9, "data": 0.04, "automatisering": 0.04, "overig": 0.02}
+    stock = {"online_marketing_sales": 0.1, "data": 0.1, "automatisering": 0.75, "overig": 0.05}
+    evidence = [(shop, 20), (shop, 15), (stock, 8)]
+    scores = ts.aggregate(evidence)
+    assert scores["automatisering"] < ts.SECOND_THEME_SHARE  # the average alone misses it
+    assert ts.applicable(scores) == ["online_marketing_sales"]
+    assert ts.applicable(scores, evidence) == ["online_marketing_sales", "automatisering"]
+
+
+def test_a_short_or_unsure_turn_adds_nothing():
+    shop = {"online_marketing_sales": 0.9, "data": 0.04, "automatisering": 0.04, "overig": 0.02}
+    short = {"online_marketing_sales": 0.1, "data": 0.8, "automatisering": 0.05, "overig": 0.05}
+    unsure = {"online_marketing_sales": 0.3, "data": 0.3, "automatisering": 0.35, "overig": 0.05}
+    evidence = [(shop, 30), (short, ts.TURN_MIN_WEIGHT - 1), (unsure, 10)]
+    assert ts.applicable(ts.aggregate(evidence), evidence) == ["online_marketing_sales"]
