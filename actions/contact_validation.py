@@ -7,6 +7,7 @@ import re
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.entity_prefill import entity_value
 from actions.texts import HELPDESK
 from actions.validation_base import MAX_TRIES, intent_is, retry, text_of
 from bot import parsing
@@ -59,7 +60,8 @@ class ContactValidators:
 
     def validate_contact_email(self, value, dispatcher, tracker: Tracker, domain) -> dict:
         text = text_of(value)
-        email = parsing.parse_email(text) or parsing.parse_email(parsing.spoken_email(text))
+        email = parsing.parse_email(text) or parsing.parse_email(parsing.spoken_email(text)) or \
+            entity_value(tracker, "contact_email")
         if email:
             return {"contact_email": email}
         if re.match(SKIP, parsing.normalise(text)) or parsing.is_dont_know(text):
@@ -77,7 +79,7 @@ class ContactValidators:
 
     def validate_contact_phone(self, value, dispatcher, tracker: Tracker, domain) -> dict:
         text = text_of(value)
-        phone = parsing.parse_phone(text)
+        phone = parsing.parse_phone(text) or entity_value(tracker, "contact_phone")
         if phone:
             return {"contact_phone": phone}
         has_email = bool(tracker.get_slot("contact_email"))

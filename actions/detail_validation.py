@@ -7,6 +7,7 @@ import re
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.entity_prefill import entity_value
 from actions.validation_base import MAX_TRIES, intent_is, retry, text_of
 from bot import parsing
 
@@ -50,11 +51,14 @@ class DetailValidators:
                 )
                 return {"sector": None, **update}
             return {"sector": "onbekend", **update}
-        return {"sector": _sector(text) or text[:120]}
+        # the normalised sector when the answer names one ('kapper' -> 'kapsalon')
+        return {"sector": entity_value(tracker, "sector") or _sector(text) or text[:120]}
 
     def validate_employees(self, value, dispatcher, tracker: Tracker, domain) -> dict:
         text = text_of(value)
         count = parsing.parse_employees(text)
+        if count is None:
+            count = entity_value(tracker, "employees")
         if count is None:
             tries, update = retry(tracker, "employees")
             if tries >= MAX_TRIES:
@@ -84,6 +88,8 @@ class DetailValidators:
     def validate_postcode(self, value, dispatcher, tracker: Tracker, domain) -> dict:
         text = text_of(value)
         found = parsing.parse_postcode(text)
+        if not found and entity_value(tracker, "postcode"):  # spoken: 'drie vijf een een a b'
+            found = (entity_value(tracker, "postcode"), entity_value(tracker, "place") or "")
         if found:
             postcode, place = found
             return {"postcode": postcode, "place": place or tracker.get_slot("place")}
@@ -99,7 +105,7 @@ class DetailValidators:
 
     def validate_place(self, value, dispatcher, tracker: Tracker, domain) -> dict:
         text = text_of(value)
-        place = parsing.clean_place(text)
+        place = entity_value(tracker, "place") or parsing.clean_place(text)
         if place:
             return {"place": place}
         tries, update = retry(tracker, "place")
@@ -110,7 +116,7 @@ class DetailValidators:
 
     def validate_kvk_number(self, value, dispatcher, tracker: Tracker, domain) -> dict:
         text = text_of(value)
-        kvk = parsing.parse_kvk(text)
+        kvk = parsing.parse_kvk(text) or entity_value(tracker, "kvk_number")
         if kvk:
             return {"kvk_number": kvk}
         if parsing.is_dont_know(text) or parsing.parse_yes_no(text) is False or re.search(

@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions import exits, form_order
+from actions import entity_prefill, exits, form_order
 from actions.confirm_validation import ConfirmValidators
 from actions.contact_validation import ContactValidators
 from actions.detail_validation import DetailValidators
@@ -40,6 +40,8 @@ def interruption(tracker: Tracker, requested: str | None) -> str | None:
     name, confidence = latest_intent(tracker)
     text = str((tracker.latest_message or {}).get("text") or "")
     if name not in INTERRUPTIONS or confidence < INTERRUPTION_CONFIDENCE:
+        return None
+    if entity_prefill.answers_requested(tracker):
         return None
     if requested in YES_NO and parsing.parse_yes_no(text) is not None:
         return None
@@ -77,6 +79,13 @@ class ValidateIntakeForm(
     async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> list[str]:
         return form_order.required_slots(tracker.slots)
+
+    async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> list[EventType]:
+        """Values mentioned in passing fill the empty slots; the validators then check them
+        like any answer, and the form skips those questions."""
+        events = await super().get_extraction_events(dispatcher, tracker, domain)
+        return events + entity_prefill.prefill_events(tracker)
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:

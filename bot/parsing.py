@@ -98,12 +98,10 @@ def parse_employees(text: str) -> int | None:
     m = re.search(r"met (?:z'?n|zijn|ons) (\w+)", t)
     if m:
         word = m.group(1)
-        if word in COLLECTIVE:
-            return COLLECTIVE[word]
         if word.isdigit():
             return int(word)
-        if word.endswith("en") and words_to_number(word[:-2]) is not None:
-            return words_to_number(word[:-2])
+        if collective_number(word) is not None:
+            return collective_number(word)
     numbers = [n for n in numbers_in(t) if 0 < n < 1_000_000]
     if not numbers:
         if re.search(r"\b(een|één) (man|persoon|medewerker)\b", t):
@@ -115,6 +113,21 @@ def parse_employees(text: str) -> int | None:
     ):
         total += 1
     return total
+
+
+def collective_number(word: str) -> int | None:
+    """'vijven' -> 5, 'tweeën' -> 2, 'zessen' -> 6, 'twaalven' -> 12, '6en' -> 6 (met z'n ...)."""
+    word = (word or "").replace("’", "'").lower()
+    if word in COLLECTIVE:
+        return COLLECTIVE[word]
+    stem = re.sub(r"-?(ën|en)$", "", word)
+    if stem == word or not stem:
+        return None
+    if stem.isdigit():
+        return int(stem)
+    stem = re.sub(r"v$", "f", stem)  # twaalven -> twaalf
+    stem = re.sub(r"([bcdfgklmnprst])\1$", r"\1", stem)  # zessen -> zes
+    return words_to_number(stem)
 
 
 def parse_email(text: str) -> str | None:
@@ -159,6 +172,9 @@ def parse_postcode(text: str) -> tuple[str, str] | None:
 
 
 def clean_place(text: str) -> str:
+    known = _known_place(text)
+    if known:
+        return known
     t = re.sub(r"\b(postcode|plaats|in|te|het is|is|de|gevestigd|zitten|we|wij|zit|ik)\b", " ",
                text or "", flags=re.I)
     t = re.sub(r"[^\w\s'\-]", " ", t)
@@ -204,3 +220,17 @@ def clean_name(text: str) -> str:
 def looks_like_name(text: str) -> bool:
     t = clean_name(text)
     return 1 <= len(t) <= 80 and bool(re.search(r"[A-Za-zÀ-ÿ]", t)) and "@" not in t
+
+
+def _known_place(text: str) -> str:
+    """A place from bot/data/places.txt in its own spelling ('de bilt' -> 'De Bilt'); an alias
+    keeps the entrepreneur's word ('den bosch' -> 'Den Bosch'), see clean_place."""
+    from bot import gazetteer
+
+    t = re.sub(r"^((we|wij|ik) (zitten|zit)|gevestigd|het is|plaats:?|in|te|uit|op)\s+", "",
+               (text or "").strip(" .,!?"), flags=re.I)
+    t = re.sub(r"^(in|te|uit|op)\s+", "", t, flags=re.I)
+    place = gazetteer.places().get(gazetteer.key(t))
+    if place is None or gazetteer.key(place.name) != gazetteer.key(t):
+        return ""
+    return place.name

@@ -8,14 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.spacy_nl import PIPELINE_DIR, build
+from bot.spacy_nl import PIPELINE_DIR, build, is_current
 from scripts.model_hash import ROOT, model_path
 
 
 def main() -> int:
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    if not (PIPELINE_DIR / "meta.json").exists():
+    if not is_current():  # missing, or built from older patterns/lexicons
         print(f"building the Dutch spaCy pipeline in {PIPELINE_DIR} ...", flush=True)
         build()
     target = model_path()
