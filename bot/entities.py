@@ -4,7 +4,9 @@
 The EntityRuler in the Dutch spaCy pipeline (bot/spacy_nl.py, patterns in
 bot/entity_patterns.py) proposes spans; `extract(doc)` normalises each one, trims or drops what
 does not hold up, and applies the context rules (an ambiguous place needs "in/uit/te" or a
-capital, "mijn boekhouder" is not the entrepreneur's sector). No rasa imports; spaCy is only
+capital, "mijn boekhouder" is not the entrepreneur's sector). Some entities come from the words
+around the spans: a team named by who is in it ("mijn vrouw en ik") and a sector from what the
+business does ("wij verkopen fietsen", bot/data/sectors.yml). No rasa imports; spaCy is only
 imported to build or load the pipeline."""
 
 from __future__ import annotations
@@ -117,7 +119,8 @@ def _email(span: Span) -> str | None:
 
 
 def _employees(span: Span) -> tuple[int, int] | None:
-    """(count, rank): rank 0 'met z'n vijven', 1 'ik en 3', 2 '12 man', 3 'zzp'."""
+    """(count, rank): rank 0 'met z'n vijven', 1 'ik en 3' or a list ('3 monteurs en 2 op
+    kantoor'), 2 '12 man', 3 'zzp' or 'mijn vrouw en ik'."""
     text = parsing.normalise(span.text)
     last = span[-1].lower_
     collective = parsing.collective_number(last)
@@ -125,14 +128,17 @@ def _employees(span: Span) -> tuple[int, int] | None:
         return collective, 0
     if context.is_solo(span):
         return (1, 3) if context.solo_holds(span) else None
-    if not context.count_holds(span):
+    if not context.count_holds(span) or not context.staff_holds(span):
         return None
     if last.isdigit() or parsing.words_to_number(last) is not None:
         if not context.bare_count_holds(span):
             return None
-    count = parsing.parse_employees(text + context.self_tail(span))
-    if count is None or not 0 < count <= 100_000:
+    extra, end = context.more_staff(span)
+    count = parsing.parse_employees(text + context.self_tail(span, end))
+    if count is None or not 0 < count + extra <= 100_000:
         return None
+    if extra:
+        return count + extra, 1
     return count, 1 if span[0].lower_ in ("ik", "ikzelf", "mezelf", "mijzelf", "mij") else 2
 
 
@@ -169,6 +175,10 @@ def extract(doc: Doc) -> list[Entity]:
     found = [e for e in (_normalised(span) for span in doc.ents) if e is not None]
     covered = {i for span in doc.ents for i in range(span.start, span.end)}
     found += context.fuzzy_entities(doc, covered, Entity)
+    found += context.team_by_name(doc, Entity)
+    found += context.sectors_inside_counts(doc, Entity)  # "we zijn 5 schilders"
+    if not any(e.label == "sector" for e in found):
+        found += context.activity_sector(doc, Entity)  # "wij verkopen fietsen"
     return resolve(found)
 
 

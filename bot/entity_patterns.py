@@ -4,6 +4,8 @@ place that is only a word here). Pure data: no spaCy import, so this is cheap to
 
 from __future__ import annotations
 
+import re
+
 from bot import gazetteer
 
 UNITS = "een|één|eén|twee|drie|vier|vijf|zes|zeven|acht|negen"
@@ -16,28 +18,106 @@ NUM_NO_ONE = {"LOWER": {"REGEX": rf"^(\d+(?:[.,]\d+)?|(?!een$|één$|eén$)(?:{N
 DIGIT_WORD = {"LOWER": {"REGEX": rf"^(\d+|{NUMBER_WORD})$"}}
 
 # --- employees
-COLLECTIVES = (r"^(tweeën|tweeen|drieën|drieen|vieren|vijven|zessen|zevenen|achten|negenen|"
-               r"tienen|elven|twaalven|\d+en|\d+-en)$")
+COLLECTIVES = (r"^(tweeën|tweeen|tweetjes|drieën|drieen|vieren|vijven|zessen|zevenen|achten|"
+               r"negenen|tienen|elven|twaalven|\d+en|\d+-en)$")
 PERSON_NOUNS = [
-    "man", "fte", "medewerker", "medewerkers", "werknemer", "werknemers", "personeelsleden",
-    "personeel", "collega's", "collegas", "collega’s", "krachten", "parttimers", "fulltimers",
-    "monteurs", "chauffeurs", "begeleiders", "verpleegkundigen", "kappers", "kapsters",
-    "schilders", "timmerlieden", "loodgieters", "installateurs", "elektriciens", "hoveniers",
-    "bezorgers", "koks", "docenten", "therapeuten", "fysiotherapeuten", "instructeurs",
-    "verkopers", "adviseurs", "vakmensen", "werkers", "mensen personeel", "man personeel",
+    "man", "fte", "fte's", "medewerker", "medewerkers", "werknemer", "werknemers",
+    "personeelsleden", "personeel", "collega's", "collegas", "collega’s", "krachten", "vakmensen",
+    "koks", "chefs", "obers", "docenten", "leerkrachten", "leraren", "leraressen", "therapeuten",
+    "artsen", "assistenten", "assistentes", "consulenten", "accountants", "consultants",
+    "gezellen", "knechten", "juffen", "hulpen", "verzorgenden", "helpenden", "barista's",
+    "baristas", "barista’s", "eigenaren", "eigenaars", "vennoten", "compagnons", "secretaresses",
+    "receptionistes", "leidsters", "pedicures", "schoonheidsspecialistes", "visagistes",
+    "stukadoors", "stucadoors", "fotografen", "videografen", "gastvrouwen", "gastheren",
+    "bouwvakkers",
 ]
+# Plural nouns for people at work, recognised by their ending: bakk-ers, mont-eurs, mass-euses,
+# special-isten, verpleeg-kundigen, vak-lieden, schoonmaak-krachten, tuin-mannen, hoven-iers,
+# metsel-aars, stagi-airs, techn-ici, psycho-logen, elektri-ciens, fysiothera-peuten, tand-artsen.
+STAFF_ENDINGS = ["ers", "eurs", "euses", "isten", "istes", "kundigen", "lieden", "krachten",
+                 "mannen", "iers", "aars", "airs", "ici", "logen", "gogen", "ciens", "peuten",
+                 "artsen", "assistenten", "assistentes", "docenten", "koks", "collega's",
+                 "leraren", "leraressen", "accountants", "consultants"]
+# Words with such an ending that are no staff. Heads also end compounds ("hotelkamers").
+NOT_STAFF_HEADS = [
+    # things, machines and vehicles
+    "computers", "printers", "scanners", "plotters", "beamers", "servers", "routers",
+    "containers", "trailers", "opleggers", "aanhangers", "kippers", "trekkers", "brommers",
+    "scooters", "campers", "sprinters", "bulldozers", "tankers", "kotters", "boilers",
+    "vriezers", "kokers", "friteuses", "blussers", "mixers", "blenders", "heaters", "koelers",
+    "drogers", "stickers", "flyers", "folders", "posters", "banners", "covers", "filters",
+    "orders", "nummers", "cijfers", "letters", "papers", "kaders", "borders", "ladders",
+    "lockers", "spijkers", "stekkers", "wekkers", "tellers", "vouchers", "dossiers",
+    "ateliers", "cahiers", "papiers", "registers", "clusters", "lusters", "adapters",
+    "chargers", "speakers", "pagers", "lasers", "markers", "boxers", "sneakers", "slippers",
+    "sweaters", "jumpers", "crackers", "wafers", "burgers", "bekers", "liqueurs", "interieurs",
+    "humeurs", "kwartiers", "emmers", "kelders", "zolders", "kamers", "meters", "liters",
+    "zomers", "winters", "diners", "catalogen", "dialogen", "monologen", "kisten",
+    "twisten", "jaars", "komkommers", "pepers",
+    # animals
+    "oesters", "lobsters", "hamsters", "tijgers", "panters", "vlinders", "otters", "bevers",
+    "kevers", "herders", "retrievers", "monsters",
+    # people who are not the business's staff: customers, pupils, family, hired-in
+    "klanten", "bezoekers", "gebruikers", "deelnemers", "huurders", "bewoners", "volgers",
+    "kijkers", "luisteraars", "lezers", "leveranciers", "passagiers", "reizigers", "sporters",
+    "fietsers", "wandelaars", "hardlopers", "spelers", "toeristen", "cursisten", "broers",
+    "zusters", "dochters", "moeders", "vaders", "opdrachtgevers", "werkgevers", "investeerders",
+    "aandeelhouders", "donateurs", "debiteurs", "crediteurs", "zzp'ers", "zzpers", "freelancers",
+    "vrijwilligers", "afnemers", "aanvragers", "bellers", "bestellers", "franchisenemers",
+    "peuters", "kleuters", "tieners", "pubers", "kampeerders", "gangers", "rokers", "kiezers",
+    "ruiters", "golfers", "zwemmers", "dansers", "ondernemers", "starters", "inwoners",
+    # interns and trainees are not staff
+    "stagiairs", "stagiaires", "praktikanten",
+]
+# ... and as whole words only: "verkopers", "slagers", "behangers", "barbiers" are staff.
+NOT_STAFF_WORDS = ["kopers", "ouders", "lopers", "anders", "immers", "elders", "eters", "biers",
+                   "lagers", "hangers"]
+# Plural nouns for people that are staff only when the words around say so ("5 mensen in
+# dienst", "we zijn 4 mensen", "3 jongens in de werkplaats"), not in "ik heb 2 jongens".
+WEAK_PERSON_NOUNS = ["mensen", "personen", "koppen", "jongens", "meiden", "meisjes", "dames",
+                     "heren", "mannen", "vrouwen", "studenten", "scholieren", "broers", "zussen",
+                     "partners", "zakenpartners"]
+
+
+def _alternatives(words: list[str]) -> str:
+    return "|".join(re.escape(w).replace("'", "['’]") for w in words)
+
+
+_STAFF_BODY = (rf"(?!(?:{_alternatives(NOT_STAFF_WORDS)})$)"
+               rf"(?!.*(?:{_alternatives(NOT_STAFF_HEADS)})$)"
+               rf"(?:{_alternatives(PERSON_NOUNS)}"
+               rf"|[a-zà-ÿ'’\-]{{2,}}(?:{_alternatives(STAFF_ENDINGS)}))")
+STAFF_NOUN = rf"^{_STAFF_BODY}$"
+STAFF_OR_WEAK_NOUN = rf"^(?:{_STAFF_BODY}|{_alternatives(WEAK_PERSON_NOUNS)})$"
+
 STAFF_ADJECTIVES = ["vaste", "vast", "fulltime", "parttime", "eigen", "pedagogisch", "pedagogische",
-                    "losse", "flexibele", "fte", "man"]
+                    "losse", "flexibele", "fte", "man", "fulltime-", "part-time", "full-time",
+                    "ervaren", "betaalde", "echte", "goede", "jonge"]
 MODIFIERS = ["ongeveer", "ong", "ong.", "zo'n", "zon", "circa", "ca", "ca.", "rond", "rond de",
              "ruim", "bijna", "pakweg", "plusminus", "+/-", "een", "stuk", "of", "eh", "ehm",
              "totaal", "in", "maar", "nog", "net", "iets", "meer", "dan", "boven", "de"]
 SELF = ["ik", "ikzelf", "mezelf", "mijzelf", "mij"]
+TEAM_NOUNS = ["team", "ploeg", "crew", "staf", "bezetting", "personeelsbestand",
+              "teampje", "clubje", "bedrijf", "bedrijfje", "zaak", "zaakje", "praktijk", "kantoor",
+              "bureau", "salon", "winkel", "onderneming"]
 SOLO = [
-    [{"LOWER": {"IN": ["zzp'er", "zzper", "zzp", "zzp’er", "eenmanszaak", "eenpitter"]}}],
-    [{"LOWER": {"IN": ["werk", "werken"]}}, {"LOWER": {"IN": ["helemaal", "echt", "nog"]},
-                                             "OP": "?"}, {"LOWER": "alleen"}],
-    [{"LOWER": "alleen"}, {"LOWER": {"IN": ["ik", "mezelf", "mij"]}}],
-    [{"LOWER": "in"}, {"LOWER": {"IN": ["m'n", "mijn", "mn", "m’n"]}}, {"LOWER": "eentje"}],
+    [{"LOWER": {"IN": ["zzp'er", "zzper", "zzp", "zzp’er", "eenmanszaak", "eenpitter",
+                       "eenmanszaakje", "eenmansbedrijf", "eenmansbedrijfje", "solo-ondernemer",
+                       "soloondernemer", "solo"]}}],
+    [{"LOWER": {"IN": ["werk", "werken"]}}, {"LOWER": "ik", "OP": "?"},
+     {"LOWER": {"IN": ["helemaal", "echt", "nog", "gewoon", "momenteel", "nu"]}, "OP": "?"},
+     {"LOWER": "alleen"}],
+    [{"LOWER": "alleen"}, {"LOWER": {"IN": ["ik", "mezelf", "mij", "ikzelf"]}}],
+    [{"LOWER": "in"}, {"LOWER": {"IN": ["m'n", "mijn", "mn", "m’n"]}},
+     {"LOWER": {"IN": ["eentje", "uppie", "up"]}}],
+    [{"LOWER": {"IN": ["doe", "run", "draai"]}}, {"LOWER": "ik", "OP": "?"},
+     {"LOWER": {"IN": ["alles", "het", "de", "zaak", "bedrijf"]}, "OP": "?"},
+     {"LOWER": {"IN": ["alles", "zaak", "bedrijf"]}, "OP": "?"}, {"LOWER": "alleen"}],
+    [{"LOWER": {"IN": ["doe", "regel"]}}, {"LOWER": "ik", "OP": "?"}, {"LOWER": "alles"},
+     {"LOWER": {"IN": ["zelf", "alleen"]}}],
+    [{"LOWER": {"IN": ["heb", "hebt"]}}, {"LOWER": "ik", "OP": "?"}, {"LOWER": "geen"},
+     {"LOWER": {"IN": ["personeel", "medewerkers", "werknemers", "collega's", "collegas"]}}],
+    [{"LOWER": "zonder"}, {"LOWER": "personeel"}],
 ]
 
 
@@ -52,32 +132,46 @@ def _repeat(spec: dict, least: int, most: int) -> list[dict]:
 
 
 def employee_patterns() -> list[list[dict]]:
-    noun = {"LOWER": {"IN": PERSON_NOUNS}}
+    noun = {"LOWER": {"REGEX": STAFF_NOUN}}
+    weak = {"LOWER": {"IN": WEAK_PERSON_NOUNS}}
+    staff = {"LOWER": {"REGEX": STAFF_OR_WEAK_NOUN}}
     zn = {"LOWER": {"IN": ["z'n", "zn", "zijn", "ons", "z’n", "zun"]}}
     collective = {"LOWER": {"REGEX": COLLECTIVES}}
     mods = _optional(MODIFIERS, 3)
+    adjectives = _optional(STAFF_ADJECTIVES, 2)
+    in_service = [*_optional(["personeel"]), *_optional(["in", "werkzaam"]),
+                  *_optional(["dienst", "loondienst"])]
     return [
         [{"LOWER": "met"}, zn, collective],
         [{"LOWER": "met"}, {"LOWER": "z"}, {"LOWER": {"IN": ["’n", "'n"]}}, collective],
         [{"LOWER": {"IN": ["we", "wij", "ons"]}},
-         {"LOWER": {"REGEX": r"^(tweeën|tweeen|drieën)$"}}],
-        [{"LOWER": {"REGEX": r"^(tweeën|tweeen|drieën|drieen)$"}}],
-        [NUM_NO_ONE, *_optional(STAFF_ADJECTIVES), noun, *_optional(["personeel"]),
-         *_optional(["in"]), *_optional(["dienst", "loondienst"])],
+         {"LOWER": {"REGEX": r"^(tweeën|tweeen|tweetjes|drieën)$"}}],
+        [{"LOWER": {"REGEX": r"^(tweeën|tweeen|tweetjes|drieën|drieen)$"}}],
+        # "8 beveiligers", "vijf dakdekkers", "12 vaste krachten in dienst"
+        [NUM_NO_ONE, *adjectives, noun, *in_service],
+        # "5 mensen in dienst", "3 jongens in de werkplaats": the context decides (bot/entities)
+        [NUM_NO_ONE, *adjectives, weak, *in_service],
         [{"LOWER": {"IN": SELF}}, {"LOWER": {"IN": ["en", "plus", "+", "met"]}}, *mods,
-         NUM_NO_ONE, *_optional(STAFF_ADJECTIVES), *_optional(PERSON_NOUNS)],
-        [{"LOWER": "met"}, *mods, NUM_NO_ONE, {"LOWER": "mensen"}],
-        [NUM_NO_ONE, {"LOWER": "mensen"}, {"LOWER": {"IN": ["in", "personeel", "werkzaam"]}},
-         *_optional(["dienst", "loondienst"])],
+         NUM_NO_ONE, *adjectives, {**staff, "OP": "?"}],
+        [{"LOWER": "met"}, *mods, NUM_NO_ONE, *adjectives, weak],
         [{"LOWER": {"REGEX": r"^werk(en|t)$"}}, {"OP": "?"}, {"OP": "?"}, {"OP": "?"},
-         NUM_NO_ONE, {"LOWER": "mensen"}],
-        [{"LOWER": "team"}, {"LOWER": "van"}, *mods, NUM_NO_ONE, *_optional(["mensen", "man"])],
+         NUM_NO_ONE, *adjectives, staff],
+        # "een team van zes", "een ploeg van 8 man"
+        [{"LOWER": {"IN": TEAM_NOUNS}}, {"LOWER": "van"}, *mods, NUM_NO_ONE, *adjectives,
+         {**staff, "OP": "?"}],
+        # "ons team bestaat uit 7 mensen"
+        [{"LOWER": {"IN": ["bestaat", "bestaan", "bestond", "bestonden"]}}, {"LOWER": "uit"},
+         *mods, NUM_NO_ONE, *adjectives, {**staff, "OP": "?"}],
         # with the staff noun when there is one, so that this longer candidate is the right
         # one ("werken met 12 vaste krachten"); "werken met 3 systemen" is dropped later
         [{"LOWER": {"IN": ["zijn", "werken"]}}, {"LOWER": "met"}, *mods, NUM_NO_ONE,
-         *_optional(STAFF_ADJECTIVES), *_optional(PERSON_NOUNS + ["mensen"])],
+         *adjectives, {**staff, "OP": "?"}],
+        # "we zijn 7 mensen", "nu zijn we zes man", "zijn we met 8"
+        [{"LOWER": "zijn"}, *_optional(["we", "wij"]),
+         *_optional(["nu", "inmiddels", "momenteel", "al", "met"], 2), *mods, NUM_NO_ONE,
+         *adjectives, {**staff, "OP": "?"}],
         [{"LOWER": "een"}, {"LOWER": {"IN": ["man", "stuk"]}}, {"LOWER": "of"}, NUM_NO_ONE,
-         *_optional(PERSON_NOUNS + ["mensen"])],
+         {**staff, "OP": "?"}],
         *SOLO,
     ]
 

@@ -4,6 +4,7 @@ sectors with the words people use for them (bot/data/sectors.yml). Pure Python, 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -12,7 +13,7 @@ import yaml
 
 DATA = Path(__file__).resolve().parent / "data"
 LEVELS = ("normal", "ambiguous", "strict")
-KINDS = ("business", "agent", "field", "own")
+KINDS = ("business", "agent", "field", "own", "activity")
 # Heads of compounds that people also write apart: "hoveniers bedrijf", "fysio-praktijk".
 HEADS = ("bedrijf", "kantoor", "praktijk", "zaak", "winkel", "bureau", "salon", "studio",
          "centrum", "onderneming", "werkplaats")
@@ -38,6 +39,12 @@ def key(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def unaccented(text: str) -> str:
+    """'Damwâld' -> 'Damwald', 'Goënga' -> 'Goenga' (how most people type them)."""
+    text = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize("NFC", "".join(c for c in text if not unicodedata.combining(c)))
+
+
 @lru_cache(maxsize=1)
 def places() -> dict[str, Place]:
     """Every spelling (canonical and aliases, lower-case) -> Place."""
@@ -57,6 +64,7 @@ def places() -> dict[str, Place]:
         for spelling in [name, *aliases.split(";")]:
             if spelling.strip():
                 found.setdefault(key(spelling), place)
+                found.setdefault(key(unaccented(spelling)), place)
     return found
 
 
@@ -81,14 +89,21 @@ def _variants(form: str, kind: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
+def _sectors_data() -> dict:
+    return yaml.safe_load((DATA / "sectors.yml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
 def sector_forms() -> dict[str, SectorForm]:
     """Every word or phrase (lower-case) -> SectorForm. The first listing of a form wins."""
-    data = yaml.safe_load((DATA / "sectors.yml").read_text(encoding="utf-8"))
+    data = _sectors_data()
     found: dict[str, SectorForm] = {}
     for sector, kinds in data.items():
         for kind, forms in kinds.items():
             if kind not in KINDS:
                 raise ValueError(f"sectors.yml: {sector} has unknown kind {kind}")
+            if kind == "activity":
+                continue  # see sector_activities()
             for entry in forms:
                 singular, _, plural = str(entry).partition("/")
                 for variant in _variants(key(singular), kind):
@@ -96,6 +111,91 @@ def sector_forms() -> dict[str, SectorForm]:
                 if plural:
                     for variant in _variants(key(plural), "plural"):
                         found.setdefault(variant, SectorForm(sector, kind, True))
+    return found
+
+
+# --------------------------------------------------------------------------- activities
+@dataclass(frozen=True)
+class Activity:
+    """'wij verkopen fietsen': a verb (with its particle, "leggen ... aan") and the objects that
+    make it a sector's work. objects == ("*",): the verb alone says it ("ik fotografeer")."""
+    sector: str
+    verb: str  # the infinitive
+    particle: str  # "" or the separable part: "aan" in "we leggen tuinen aan"
+    objects: tuple[str, ...]
+    prefer: bool  # wins over other activities in the same clause ("kleding online verkopen")
+    order: int
+
+
+# Infinitives whose first person is no regular derivation.
+IRREGULAR_STEMS = {"doen": "doe", "gaan": "ga", "staan": "sta", "slaan": "sla", "zien": "zie",
+                   "hebben": "heb", "zijn": "ben", "komen": "kom", "stucen": "stuc",
+                   "stylen": "style", "tatoeëren": "tatoeëer", "tatoeeren": "tatoeeer",
+                   "piercen": "pierce", "apk'en": "apk", "coachen": "coach", "hosten": "host",
+                   "printen": "print", "trainen": "train", "mailen": "mail", "checken": "check"}
+# -eren verbs with an unstressed e ("ik lever", not "ik leveer"); the others are loans: repareer.
+NATIVE_EREN = {"leveren", "timmeren", "schilderen", "veranderen", "verbeteren", "opleveren",
+               "afleveren", "verzekeren", "herinneren", "bewateren", "uitleveren"}
+
+
+def verb_stem(infinitive: str) -> str:
+    """The first person singular: 'verkopen' -> 'verkoop', 'knippen' -> 'knip', 'geven' -> 'geef',
+    'repareren' -> 'repareer', 'leveren' -> 'lever', 'ontwikkelen' -> 'ontwikkel'."""
+    if infinitive in IRREGULAR_STEMS:
+        return IRREGULAR_STEMS[infinitive]
+    if infinitive.endswith("ueren"):
+        return infinitive[:-3] + "er"  # distribueren -> distribueer
+    stem = infinitive[:-2] if infinitive.endswith("en") else infinitive[:-1]
+    doubled = len(stem) >= 2 and stem[-1] == stem[-2] and stem[-1] not in "aeiou"
+    if doubled:
+        return stem[:-1]  # knipp -> knip: a closed syllable, the vowel stays short
+    stem = stem[:-1] + {"v": "f", "z": "s"}.get(stem[-1], stem[-1])
+    m = re.search(r"(?:^|[^aeiouy])([aeou])([^aeiouyjw])$", stem)
+    if not m:
+        return stem
+    schwa = m.group(1) == "e" and m.group(2) in "lrmn" and re.search(r"[aeiouy]", stem[:m.start(1)])
+    if schwa and (not infinitive.endswith("eren") or infinitive in NATIVE_EREN
+                  or infinitive.endswith("ieren")):
+        return stem  # ontwikkel, lever, timmer: an unstressed e is not lengthened
+    return stem[:m.start(1)] + m.group(1) * 2 + m.group(2)
+
+
+# What people say besides the written first person: "ik hou koeien", "ik rij taxi".
+SPOKEN_FORMS = {"houden": "hou", "rijden": "rij"}
+
+
+def verb_forms(infinitive: str) -> list[tuple[str, str]]:
+    """[(form, person)]: 'verkoop' 1 (ik), 'verkoopt' 3 (het bedrijf, die), 'verkopen' plural."""
+    stem = verb_stem(infinitive)
+    third = stem if stem.endswith("t") else stem + "t"
+    forms = [(stem, "1"), (third, "3"), (infinitive, "plural")]
+    if infinitive in SPOKEN_FORMS:
+        forms.append((SPOKEN_FORMS[infinitive], "1"))
+    return forms
+
+
+@lru_cache(maxsize=1)
+def sector_activities() -> tuple[Activity, ...]:
+    """The activity rules of sectors.yml, in file order."""
+    data = _sectors_data()
+    out = []
+    for sector, kinds in data.items():
+        for rule in kinds.get("activity") or []:
+            objects = tuple(key(str(o)) for o in rule["what"])
+            for verb in rule["do"]:
+                verb, _, particle = key(str(verb)).partition(" ... ")
+                out.append(Activity(sector, verb, particle, objects, bool(rule.get("prefer")),
+                                    len(out)))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def activity_verbs() -> dict[str, list[tuple[Activity, str]]]:
+    """Every verb form (lower-case) -> [(activity, person)]."""
+    found: dict[str, list[tuple[Activity, str]]] = {}
+    for activity in sector_activities():
+        for form, person in verb_forms(activity.verb):
+            found.setdefault(form, []).append((activity, person))
     return found
 
 

@@ -25,9 +25,13 @@ from bot import entities, spacy_nl  # noqa: E402
 HELD_OUT = ROOT / "tests" / "nlu" / "entities_held_out.yml"
 # Written after the extractor was frozen; reported alongside (see the file's header).
 SECOND = ROOT / "tests" / "nlu" / "entities_blind.yml"
-# Written by someone who never saw the extractor, its patterns or the other sets; run once
-# before any change it could have inspired. The target is judged on this set and the main one.
+# Written by someone who never saw the extractor, its patterns or the other sets. Its first run
+# showed gaps whose *kinds* (not sentences) guided a later round of general rules, so it is no
+# longer blind either.
 INDEPENDENT = ROOT / "tests" / "nlu" / "entities_fresh.yml"
+# Blind: written without seeing the extractor or any other set, never looked at while changing
+# the extractor. The target is judged on this set.
+BLIND = ROOT / "tests" / "nlu" / "entities_final.yml"
 OUT = ROOT / "results" / "entities.json"
 TARGET = 0.90
 
@@ -109,7 +113,10 @@ def main() -> int:
     if INDEPENDENT.exists():
         report["independent_set"] = evaluate(load(INDEPENDENT), nlp)
         print_table(report["independent_set"], f"Entities on {INDEPENDENT.relative_to(ROOT)}")
-        judged.append(report["independent_set"]["per_entity"])
+    if BLIND.exists():
+        report["blind_set"] = evaluate(load(BLIND), nlp)
+        print_table(report["blind_set"], f"Entities on {BLIND.relative_to(ROOT)} (blind)")
+        judged = [report["blind_set"]["per_entity"]]
     print(f"\ndetails (every difference) in {OUT.relative_to(ROOT)}")
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -4,6 +4,8 @@ a word only looks like an entity. None of these sentences is in tests/nlu/entiti
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot import entities, entity_patterns, gazetteer, parsing, spacy_nl
@@ -352,3 +354,248 @@ def test_garbage_input_is_fast_and_finds_nothing_silly(nlp):
 ])
 def test_a_longer_wrong_candidate_does_not_hide_the_count(nlp, text, expected):
     check(nlp, text, "employees", expected)
+
+
+# ------------------------------------------------------------------ employees: any staff noun
+STAFF_COUNTS = [
+    ("8 beveiligers", 8),
+    ("vijf dakdekkers", 5),
+    ("12 vaste krachten", 12),
+    ("we hebben 5 verpleegkundigen in dienst", 5),
+    ("mijn zaak heeft 4 kapsters", 4),
+    ("we hebben 4 slagers", 4),
+    ("twee specialisten en drie assistentes", 5),
+    ("3 monteurs en 2 mensen op kantoor", 5),
+    ("we hebben 6 man in de bediening en 4 in de keuken", 10),
+    ("we hebben 3 fysiotherapeuten en een secretaresse", 4),
+    ("ons team: 3 kapsters, 1 barbier en ikzelf", 5),
+    ("een team van zes", 6),
+    ("een ploeg van 8 man", 8),
+    ("ons team bestaat uit 7 mensen", 7),
+    ("we zijn nu 7 mensen", 7),
+    ("we zijn 2 eigenaren en 4 medewerkers", 6),
+    ("ik heb 4 meiden in de salon", 4),
+    ("bij ons werken 14 mensen", 14),
+    ("we hebben 6 mensen", 6),
+    ("we zijn met z'n tweetjes", 2),
+    ("ik en drie medewerkers", 4),
+    ("de salon draait op mij en 2 stylistes", 3),
+    # stay precise: things, animals, rooms, branches, customers and vacancies are no staff
+    ("we hebben 10 vrachtwagens en 6 chauffeurs", 6),
+    ("we hebben 40 koeien en 3 medewerkers", 3),
+    ("10 medewerkers, 6 fulltime en 4 parttime", 10),
+    ("5 medewerkers en 3 stagiairs", 5),
+    ("we hebben 3 vrachtwagens", None),
+    ("we hebben 40 koeien", None),
+    ("we hebben 20 hotelkamers", None),
+    ("we hebben 3 vestigingen", None),
+    ("het kost 25 euro per uur", None),
+    ("we verwerken 300 orders per week", None),
+    ("in 2019 zijn we begonnen", None),
+    ("we hebben 1000 volgers op instagram", None),
+    ("we leveren aan 30 bakkers in de regio", None),
+    ("we werken voor 20 aannemers", None),
+    ("we hebben 200 kappers als klant", None),
+    ("we willen 3 monteurs aannemen", None),
+    ("we hebben 3 monteurs tekort", None),
+    ("ik heb 2 jongens", None),
+    ("er zijn 5 mensen op de wachtlijst", None),
+    ("de groep bestaat uit 12 mensen", None),
+    ("we huren 3 zzp'ers in", None),
+    ("we hebben 25 vrijwilligers", None),
+    ("we hebben 30 leerlingen", None),
+    ("we zijn 7 dagen per week open", None),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), STAFF_COUNTS)
+def test_employees_with_any_staff_noun(nlp, text, expected):
+    check(nlp, text, "employees", expected)
+
+
+TEAM_BY_NAME = [
+    ("mijn vrouw en ik", 2),
+    ("mn broer en ik", 2),
+    ("alleen mijn vrouw en ik", 2),
+    ("ik en mijn compagnon", 2),
+    ("ik en mijn twee zoons", 3),
+    ("mijn compagnon, mijn zoon en ik", 3),
+    ("het bedrijf bestaat uit mijn broer en mij", 2),
+    ("mijn vrouw en ik werken in de zaak", 2),
+    ("ik werk samen met mijn zoon", 2),
+    ("mijn broer en ik en 3 monteurs", 5),
+    # who owns the business says nothing about the staff; family life is no team
+    ("mijn man en ik runnen een camping", None),
+    ("mijn vrouw en ik hebben 2 kinderen", None),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), TEAM_BY_NAME)
+def test_employees_named_team(nlp, text, expected):
+    check(nlp, text, "employees", expected)
+
+
+SOLO = [
+    ("ik werk alleen", 1),
+    ("op dit moment werk ik alleen", 1),
+    ("ik heb een eenmanszaak", 1),
+    ("ik doe alles zelf", 1),
+    ("ik heb geen personeel meer", 1),
+    ("in mijn uppie", 1),
+    ("ik ben zzp'er zonder personeel", 1),
+    ("we werken alleen met vaste klanten", None),
+    ("ik werk alleen op afspraak", None),
+    ("ik kan geen personeel vinden", None),
+    ("we hebben geen personeel", None),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SOLO)
+def test_employees_working_alone(nlp, text, expected):
+    check(nlp, text, "employees", expected)
+
+
+@pytest.mark.parametrize(("word", "staff"), [
+    ("beveiligers", True), ("dakdekkers", True), ("monteurs", True), ("masseuses", True),
+    ("specialisten", True), ("verpleegkundigen", True), ("timmerlieden", True),
+    ("tuinmannen", True), ("hoveniers", True), ("metselaars", True), ("technici", True),
+    ("psychologen", True), ("elektriciens", True), ("tandartsen", True), ("verkopers", True),
+    ("slagers", True), ("behangers", True), ("barbiers", True), ("gastouders", True),
+    ("vrachtwagens", False), ("koeien", False), ("hotelkamers", False), ("computers", False),
+    ("containers", False), ("opleggers", False), ("scooters", False), ("klanten", False),
+    ("kopers", False), ("ouders", False), ("zzp'ers", False), ("stagiairs", False),
+    ("vrijwilligers", False), ("deelnemers", False), ("friteuses", False), ("hamsters", False),
+])
+def test_plural_staff_nouns_are_recognised_by_their_ending(word, staff):
+    assert bool(re.match(entity_patterns.STAFF_NOUN, word)) is staff
+
+
+# ------------------------------------------------------------------ sector: what the business does
+ACTIVITIES = [
+    ("wij verkopen fietsen", "fietsenzaak"),
+    ("wij verkopen en repareren e-bikes", "fietsenzaak"),
+    ("fietsen verkopen we al dertig jaar", "fietsenzaak"),
+    ("we bouwen apps", "ict"),
+    ("ik bouw websites voor ondernemers", "ict"),
+    ("ik knip haar", "kapsalon"),
+    ("wij repareren auto's", "garage"),
+    ("we maken meubels op maat", "meubelmakerij"),
+    ("we bezorgen pakketten", "transport"),
+    ("wij geven rijles", "rijschool"),
+    ("ik geef pianoles", "onderwijs"),
+    ("ik geef yogalessen", "sport"),
+    ("wij leggen tuinen aan", "hovenier"),
+    ("wij maken kantoren schoon", "schoonmaak"),
+    ("we installeren warmtepompen", "installatietechniek"),
+    ("we bakken brood en taarten", "bakkerij"),
+    ("we kweken paprika's", "tuinbouw"),
+    ("we houden melkkoeien", "agrarisch"),
+    ("ik trim honden", "dierenverzorging"),
+    ("we vangen kinderen op", "kinderopvang"),
+    ("we doen de boekhouding voor zzp'ers", "administratiekantoor"),
+    ("ons bedrijf verkoopt wijn", "slijterij"),
+    ("we hebben een zaak waar we bloemen verkopen", "bloemist"),
+    ("we zijn gespecialiseerd in zonnepanelen", "installatietechniek"),
+    ("we verkopen kleding online", "webwinkel"),
+    ("ik fotografeer bruiloften", "fotografie"),
+    # someone else's work, a wish, a question, a change or our own things are not the sector
+    ("mijn broer verkoopt fietsen", None),
+    ("we willen fietsen gaan verkopen", None),
+    ("verkopen jullie ook fietsen?", None),
+    ("we verkopen geen fietsen meer", None),
+    ("we maken onze website zelf", None),
+    ("we helpen bedrijven die fietsen verkopen", None),
+    ("ik werk bij een bedrijf dat fietsen verkoopt", None),
+    ("de bakker op de hoek verkoopt lekker brood", None),
+    ("ik doe de boekhouding zelf", None),
+    ("ik hou van koeien", None),
+    ("we bouwen aan onze toekomst", None),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ACTIVITIES)
+def test_sector_from_what_the_business_does(nlp, text, expected):
+    check(nlp, text, "sector", expected)
+
+
+def test_a_named_sector_wins_over_an_activity(nlp):
+    assert found(nlp, "we hebben een restaurant en verkopen ook fietsen")["sector"] == ["horeca"]
+
+
+SECTOR_OWNERS = [
+    ("mijn broer heeft een garage", None),
+    ("hij heeft een kapsalon in het dorp", None),
+    ("mijn vader had vroeger een bakkerij", None),
+    ("onze leverancier is een bakkerij", None),
+    ("we werken samen met een garage", None),
+    ("mijn broer en ik hebben een garage", "garage"),
+    ("ik ben klusser", "bouw"),
+    ("we hebben een broodjeszaak", "horeca"),
+    ("ik ben developer", "ict"),
+    ("ik heb een boetiek", "detailhandel"),
+    ("we zijn 5 schilders", "schildersbedrijf"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SECTOR_OWNERS)
+def test_sector_is_the_writers_own(nlp, text, expected):
+    check(nlp, text, "sector", expected)
+
+
+@pytest.mark.parametrize(("infinitive", "stem"), [
+    ("verkopen", "verkoop"), ("maken", "maak"), ("knippen", "knip"), ("geven", "geef"),
+    ("repareren", "repareer"), ("leveren", "lever"), ("verhuren", "verhuur"),
+    ("ontwikkelen", "ontwikkel"), ("schilderen", "schilder"), ("bouwen", "bouw"),
+    ("verhuizen", "verhuis"), ("doen", "doe"), ("distribueren", "distribueer"),
+])
+def test_verb_stems_for_the_activity_lexicon(infinitive, stem):
+    assert gazetteer.verb_stem(infinitive) == stem
+
+
+def test_every_activity_names_a_known_sector_and_objects():
+    sectors = set(gazetteer.sectors())
+    for activity in gazetteer.sector_activities():
+        assert activity.sector in sectors
+        assert activity.objects and all(o == o.lower() for o in activity.objects)
+
+
+# ------------------------------------------------------------------ places: villages and surnames
+VILLAGES = [
+    ("we zitten in Ulvenhout", "Ulvenhout"),
+    ("gevestigd in Hazerswoude-Dorp", "Hazerswoude-Dorp"),
+    ("ons bedrijf zit in St. Willebrord", "Sint Willebrord"),
+    ("kom uit lage zwaluwe", "Lage Zwaluwe"),
+    ("ik woon in damwald", "Damwâld"),
+    ("zaak in veenwouden", "Feanwâlden"),
+    ("we zitten in Heel", "Heel"),
+    ("een werkplaats in Putten Gelderland", "Putten"),
+    ("we zitten in Houten", "Houten"),
+    ("de heer Van Dijk uit Houten", "Houten"),
+    # words that are also a village
+    ("dat is heel fijn", None),
+    ("het loon van mijn personeel is te hoog", None),
+    ("ik heb een winkel in de binnenstad", None),
+    ("in het noorden van het land", None),
+    ("we zitten in de wijk", None),
+    # surnames and company names are not places
+    ("meneer van Rijswijk belde", None),
+    ("Jan van Houten", None),
+    ("jan van houten hier", None),
+    ("familie van Oss", None),
+    ("mevrouw Hoorn belde terug", None),
+    ("dhr. van Beek", None),
+    ("ik werk bij Linden Bouw", None),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), VILLAGES)
+def test_villages_and_surnames(nlp, text, expected):
+    check(nlp, text, "place", expected)
+
+
+def test_the_place_list_has_the_woonplaatsen():
+    places = gazetteer.places()
+    assert len({p.name for p in places.values()}) > 2400
+    assert places["ulvenhout"].level == "normal"
+    assert places["heel"].level == "strict" and places["loon"].level == "strict"
+    assert places["damwald"].name == "Damwâld"  # accents are optional
