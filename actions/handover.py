@@ -18,7 +18,10 @@ log = logging.getLogger(__name__)
 # Not the everyday "neemt veel tijd in beslag" or "scheiding tussen zakelijk en privé".
 SENSITIVE = re.compile(
     r"\b(faillissement|failliet|bankroet|schuld(en)?|deurwaarder|(?<!\bin )beslag|"
-    r"burn[- ]?out|overspannen|depressie(f)?|overleden|overlijden|ziek(te)?|"
+    r"burn[- ]?out|overspannen|depressie(f)?|overleden|overlijden|"
+    # the entrepreneur's own illness, not "vervanging bij ziekte" or "een koe wordt ziek"
+    r"(ik ben|ben ik|was ik|ik was|ik werd|werd ik|ben) (al \w+ |erg |heel |ernstig |"
+    r"langdurig )?ziek|ziek geworden|ernstig ziek|langdurig ziek|mijn ziekte|kanker|"
     r"(echt)?scheiding(?! tussen)|fraude|afgeperst|chantage|"
     r"zelfmoord|su[iï]cid(e|aal|ale)|ransomware|gegijzeld)\b"
 )

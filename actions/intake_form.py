@@ -31,6 +31,13 @@ INTERRUPTION_CONFIDENCE = 0.75
 # Free-text questions where a long answer is an answer, whatever it sounds like.
 FREE_TEXT = {"need_description", "need_problem", "need_goal", "need_tried"}
 YES_NO = {"consent_privacy", "consent_followup", "eligibility_insist", "summary_confirmed"}
+# Questions whose answer can be any short text (a name, a company, a story): what the NLU calls
+# out of scope or chit-chat there ("Eetcafé De Gouden Leeuw", "Frank van Os", "via een klant")
+# is the answer. Only need_description keeps the out-of-scope check: it decides the intake.
+OPEN_ANSWER = {"need_problem", "need_goal", "need_tried", "need_urgency", "company_name",
+               "sector", "place", "contact_name", "source"}
+NOT_AN_ANSWER_THERE = {"out_of_scope", "chitchat"}
+INTERRUPTED = "_interrupted"  # key in the retries slot: {slot: times interrupted}
 
 
 def interruption(tracker: Tracker, requested: str | None) -> str | None:
@@ -47,7 +54,26 @@ def interruption(tracker: Tracker, requested: str | None) -> str | None:
         return None
     if requested in FREE_TEXT and len(text.split()) > 8:
         return None
+    if requested in OPEN_ANSWER and name in NOT_AN_ANSWER_THERE:
+        return None
+    if name in NOT_AN_ANSWER_THERE and _interrupted_before(tracker, requested):
+        # The same question was already answered with "that is not for me" once: never loop;
+        # take the text as the answer and let the slot's validator judge it.
+        return None
     return INTERRUPTIONS[name]
+
+
+def _interrupted_before(tracker: Tracker, requested: str) -> bool:
+    counts = (tracker.get_slot("retries") or {}).get(INTERRUPTED) or {}
+    return int(counts.get(requested, 0)) >= 1
+
+
+def _count_interruption(tracker: Tracker, requested: str) -> dict:
+    retries = dict(tracker.get_slot("retries") or {})
+    counts = dict(retries.get(INTERRUPTED) or {})
+    counts[requested] = int(counts.get(requested, 0)) + 1
+    retries[INTERRUPTED] = counts
+    return retries
 
 
 def exit_request(tracker: Tracker, requested: str | None) -> str | None:
@@ -100,6 +126,8 @@ class ValidateIntakeForm(
         if response:
             dispatcher.utter_message(response=response)
             events = [SlotSet(requested, None), SlotSet("requested_slot", requested)]
+            if latest_intent(tracker)[0] in NOT_AN_ANSWER_THERE:
+                events.append(SlotSet("retries", _count_interruption(tracker, requested)))
             if response == "utter_insult":
                 events.append(SlotSet("retries", {**(tracker.get_slot("retries") or {}),
                                                   "_insults": 1}))

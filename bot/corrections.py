@@ -57,7 +57,8 @@ def detect(text: str) -> dict:
     pc = parsing.parse_postcode(text)
     if pc:
         found["postcode"] = pc[0]
-        if pc[1]:
+        # only a place we know ("Oeps, de postcode is 3441 BK" names no place)
+        if pc[1] and parsing.is_known_place(pc[1]):
             found["place"] = pc[1]
     kvk = parsing.parse_kvk(text)
     if kvk and "kvk" in text.lower():

@@ -13,8 +13,8 @@ NUMBER_WORDS = {
     "negentien": 19, "twintig": 20, "dertig": 30, "veertig": 40, "vijftig": 50, "zestig": 60,
     "zeventig": 70, "tachtig": 80, "negentig": 90, "honderd": 100, "duizend": 1000,
 }
-COLLECTIVE = {"tweeën": 2, "drieën": 3, "vieren": 4, "vijven": 5, "zessen": 6, "zevenen": 7,
-              "achten": 8, "negenen": 9, "tienen": 10}
+COLLECTIVE = {"tweeën": 2, "tweetjes": 2, "drieën": 3, "vieren": 4, "vijven": 5, "zessen": 6,
+              "zevenen": 7, "achten": 8, "negenen": 9, "tienen": 10}
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 POSTCODE_RE = re.compile(r"\b([1-9]\d{3})\s?-?([A-Za-z]{2})\b")
 KVK_RE = re.compile(r"(?<!\d)(\d{8})(?!\d)")
@@ -45,7 +45,10 @@ def is_dont_know(text: str) -> bool:
 
 
 def parse_yes_no(text: str) -> bool | None:
-    t = normalise(text)
+    t = re.sub(r"^((eh+m?|ehm|uh+|nou|oh|ah|tja|hmm+)[ ,]+)+", "", normalise(text))
+    t = t.replace("oké", "oke").replace("okee", "oke")
+    if re.match(r"^(idd|inderdaad)\b", t):
+        return True
     if re.match(r"^(dat )?klopt (\w+ )?niet\b", t):
         return False
     if t in YES_WORDS or re.match(r"^(ja|jazeker|jawel|klopt|prima|akkoord|yes|oke|ok)\b", t):
@@ -109,7 +112,7 @@ def parse_employees(text: str) -> int | None:
         return None
     total = numbers[0]
     if re.search(r"(\b(en ik|plus mij|plus ik|met mij erbij|en mezelf)|\+ ?ik)\b", t) or re.match(
-        r"(ik|ikzelf|mezelf)\s*(\+|(en|plus|met)\b)", t
+        r"(ik|ikzelf|mezelf|mijzelf|mij)\s*(\+|(en|plus|met)\b)", t
     ):
         total += 1
     return total
@@ -220,6 +223,13 @@ def clean_name(text: str) -> str:
 def looks_like_name(text: str) -> bool:
     t = clean_name(text)
     return 1 <= len(t) <= 80 and bool(re.search(r"[A-Za-zÀ-ÿ]", t)) and "@" not in t
+
+
+def is_known_place(text: str) -> bool:
+    """Whether `text` is a place (or an alias of one, 'Den Bosch') in the gazetteer."""
+    from bot import gazetteer
+
+    return bool(text) and gazetteer.places().get(gazetteer.key(text)) is not None
 
 
 def _known_place(text: str) -> str:

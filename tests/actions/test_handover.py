@@ -287,6 +287,8 @@ async def test_the_first_fallback_does_not_hand_over(domain, monkeypatch):
         "Ik heb last van een depressie",
         "Ik ben depressief en de zaak loopt slecht",
         "Mijn vrouw is ernstig ziek",
+        "Ik ben al maanden ziek en de zaak loopt door",
+        "sinds ik ziek geworden ben ligt alles stil",
         "Onze boekhouder heeft fraude gepleegd",
         "We worden afgeperst door iemand die onze klantgegevens heeft",
         "Al onze bestanden zijn gegijzeld door ransomware",
@@ -310,6 +312,8 @@ def test_is_sensitive(text):
         "Onze klanten in het ziekenhuis willen online bestellen",
         "Ik wil mijn schuldeisers en debiteuren beter in beeld hebben",
         "Hoe krijg ik meer bezoekers op mijn website",
+        "De vervanging bij ziekte regelen we nog met een lijstje op papier",
+        "Ik wil eerder zien dat een koe ziek wordt, met de data van de melkrobot",
         "",
     ],
 )

@@ -603,7 +603,10 @@ async def test_interruption_is_answered_and_the_same_question_asked_again(
     assert [m["response"] for m in dispatcher.messages] == [response]
     assert events[:2] == [SlotSet("contact_email", None),
                           SlotSet("requested_slot", "contact_email")]
-    assert events[2:] == ([SlotSet("retries", {"_insults": 1})] if intent == "insult" else [])
+    counted = {"_interrupted": {"contact_email": 1}}
+    assert events[2:] == ([SlotSet("retries", {"_insults": 1})] if intent == "insult" else
+                          [SlotSet("retries", counted)] if intent in ("chitchat", "out_of_scope")
+                          else [])
     assert response in domain["responses"]
 
 
@@ -630,7 +633,35 @@ async def test_interruption_fixture(domain):
     events, dispatcher, _slots = await run_form(build_tracker("interruption", domain=domain),
                                                 domain)
     assert dispatcher.messages[0]["response"] == "utter_chitchat"
-    assert events == [SlotSet("contact_email", None), SlotSet("requested_slot", "contact_email")]
+    assert events[:2] == [SlotSet("contact_email", None),
+                          SlotSet("requested_slot", "contact_email")]
+
+
+@pytest.mark.parametrize(("requested", "text"), [
+    ("company_name", "Eetcafé De Gouden Leeuw"),
+    ("contact_name", "Frank van Os"),
+    ("source", "eh een klant van me vertelde het"),
+    ("need_tried", "Ons BI-team heeft er geen capaciteit voor."),
+])
+async def test_an_open_question_takes_what_sounds_out_of_scope_as_the_answer(
+        domain, requested, text):
+    tracker = build_tracker("interruption", text=text, intent="out_of_scope", confidence=0.95,
+                            requested_slot=requested, domain=domain)
+    _events, dispatcher, slots = await run_form(tracker, domain)
+    assert "utter_out_of_scope" not in [m.get("response") for m in dispatcher.messages]
+    assert slots.get(requested) not in (None, "")
+
+
+async def test_out_of_scope_twice_for_the_same_question_is_taken_as_the_answer(domain):
+    first = build_tracker("interruption", text="ingrid at peeters punt nl", intent="out_of_scope",
+                          confidence=0.95, domain=domain)
+    events, dispatcher, slots = await run_form(first, domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_out_of_scope"]
+    second = build_tracker("interruption", text="ingrid@peeters.nl", intent="out_of_scope",
+                           confidence=0.95, slots={"retries": slots["retries"]}, domain=domain)
+    _events, dispatcher2, slots2 = await run_form(second, domain)
+    assert "utter_out_of_scope" not in [m.get("response") for m in dispatcher2.messages]
+    assert slots2["contact_email"] == "ingrid@peeters.nl"
 
 
 async def test_low_confidence_chitchat_is_treated_as_an_answer(domain):

@@ -92,3 +92,9 @@ def test_every_button_payload_points_to_its_field(slot):
     label = corrections.FIELDS[slot][0]
     assert corrections.field_for(f"wijzig {label}") == slot
     assert corrections.detect(f"wijzig {label}") == {}
+
+
+def test_a_postcode_correction_takes_a_place_only_when_it_is_a_known_place():
+    assert corrections.detect("Oeps, de postcode is 3441 BK.") == {"postcode": "3441 BK"}
+    assert corrections.detect("nee het is 3511 AB Utrecht") == {"postcode": "3511 AB",
+                                                                "place": "Utrecht"}

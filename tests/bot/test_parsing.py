@@ -329,3 +329,11 @@ def test_clean_name_is_capped():
 )
 def test_normalise(text, expected):
     assert parsing.normalise(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Oké, dan is het goed.", True), ("okee", True), ("idd prima", True),
+    ("eh nee liever niet", False), ("nou ja hoor", True), ("eh weet ik niet", None),
+])
+def test_yes_and_no_with_fillers_and_accents(text, expected):
+    assert parsing.parse_yes_no(text) is expected
