@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.validation_base import intent_is, retry, text_of
 from bot import parsing
-from bot.theme_scores import THEME_LABELS, scores_of_parse
+from bot.theme_scores import THEME_LABELS, evidence_of_parse
 
 THEME_WORDS = {
     "online_marketing_sales": r"marketing|verkoop|verkopen|website|webshop|klanten|online|sales",
@@ -22,8 +22,8 @@ THEME_WORDS = {
 class NeedValidators:
     def _evidence(self, tracker: Tracker, text: str, weight: float = 1.0) -> dict:
         evidence = list(tracker.get_slot("theme_evidence") or [])
-        words = max(1, min(len(text.split()), 40))
-        evidence.append([scores_of_parse(tracker.latest_message), words * weight])
+        parse = dict(tracker.latest_message or {}, text=text)
+        evidence += [[scores, w] for scores, w in evidence_of_parse(parse, weight)]
         return {"theme_evidence": evidence}
 
     def validate_need_description(self, value, dispatcher: CollectingDispatcher,

@@ -9,6 +9,7 @@ training examples and refitted on load (a second), which avoids pickles tied to 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -66,6 +67,17 @@ class ThemeModel:
 
     def scores(self, text: str) -> dict[str, float]:
         return self.predict_proba([text])[0]
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+MIN_SENTENCE_WORDS = 3
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a message worth scoring on their own (spoken style has no punctuation
+    and stays one piece)."""
+    parts = [p.strip() for p in SENTENCE_END.split(text or "") if p and p.strip()]
+    return [p for p in parts if len(p.split()) >= MIN_SENTENCE_WORDS]
 
 
 def examples_from_intents(pairs: Iterable[tuple[str, str | None]]) -> tuple[list[str], list[str]]:

@@ -55,6 +55,24 @@ def scores_of_parse(parse_data: Mapping | None) -> dict[str, float]:
     return theme_scores(parse_data.get("intent_ranking") or [])
 
 
+def evidence_of_parse(parse_data: Mapping | None, weight: float = 1.0,
+                      max_words: int = 40) -> list[tuple[dict[str, float], float]]:
+    """One turn as evidence: (scores, weight) per sentence when the theme component scored the
+    sentences of a longer message, else for the whole message; weight = words x `weight`."""
+    parse_data = parse_data or {}
+    parts = parse_data.get("theme_sentences")
+    if isinstance(parts, list) and parts:
+        out = []
+        for part in parts:
+            if isinstance(part, Mapping) and isinstance(part.get("scores"), Mapping):
+                words = max(1, min(int(part.get("words") or 1), max_words))
+                out.append((scores_of_parse({"theme_scores": part["scores"]}), words * weight))
+        if out:
+            return out
+    words = max(1, min(len(str(parse_data.get("text") or "").split()), max_words))
+    return [(scores_of_parse(parse_data), words * weight)]
+
+
 def aggregate(turns: Iterable[tuple[Mapping[str, float], float]]) -> dict[str, float]:
     """Weighted mean of per-turn scores: (scores, weight) pairs, e.g. weight = words in turn."""
     acc = {theme: 0.0 for theme in THEMES}

@@ -20,9 +20,16 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.theme_model import DEFAULTS, INTENT_PREFIX, ThemeModel, examples_from_intents
+from bot.theme_model import (
+    DEFAULTS,
+    INTENT_PREFIX,
+    ThemeModel,
+    examples_from_intents,
+    sentences,
+)
 
 OUTPUT_KEY = "theme_scores"
+SENTENCES_KEY = "theme_sentences"
 FILE = "theme_examples.json"
 
 
@@ -74,6 +81,12 @@ class ThemeClassifier(GraphComponent):
         for message, scores in zip(messages, self.model.predict_proba(texts), strict=True):
             message.set(OUTPUT_KEY, {k: round(v, 4) for k, v in scores.items()},
                         add_to_output=True)
+            parts = sentences(message.get(TEXT) or "")
+            if len(parts) > 1:  # a message that tells two sides of a question, one per sentence
+                message.set(SENTENCES_KEY, [
+                    {"words": len(part.split()), "scores": {k: round(v, 4) for k, v in s.items()}}
+                    for part, s in zip(parts, self.model.predict_proba(parts), strict=True)],
+                    add_to_output=True)
             self._decide_theme_intent(message, scores)
         return messages
 

@@ -104,3 +104,16 @@ def test_other_intents_keep_their_name(storage):
                           storage)
     assert message.get("intent") == {"name": "greet", "confidence": 0.8}
     assert message.get("intent_ranking")[0] == {"name": "greet", "confidence": 0.8}
+
+
+def test_a_message_of_several_sentences_gets_scores_per_sentence(storage):
+    component = ThemeClassifier.create({}, storage, Resource("t"), _context())
+    component.train(_training_data())
+    one, two = Message.build(text="meer klanten via instagram"), Message.build(
+        text="Meer klanten via instagram graag. En een dashboard met de omzet per maand.")
+    component.process([one, two])
+    assert one.get("theme_sentences") is None
+    parts = two.get("theme_sentences")
+    assert [p["words"] for p in parts] == [5, 8]
+    assert [max(p["scores"], key=p["scores"].get) for p in parts] == [
+        "online_marketing_sales", "data"]

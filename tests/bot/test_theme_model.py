@@ -85,3 +85,13 @@ def test_lexicon_features_have_a_fixed_length_and_count_hits_per_theme():
     found = matched(normalise("Onze webshop is gehackt, phishing!"))
     assert set(found) == {"online_marketing_sales", "overig"}
     assert set(LEXICON) == set(THEMES)
+
+
+def test_sentences_worth_scoring_on_their_own():
+    from bot.theme_model import sentences
+
+    assert sentences("We hebben een webshop. De voorraad staat in Excel! Ok.") == [
+        "We hebben een webshop.", "De voorraad staat in Excel!"]
+    assert sentences("eh nou wij hebben een webshop en de voorraad klopt nooit") == [
+        "eh nou wij hebben een webshop en de voorraad klopt nooit"]
+    assert sentences("") == []

@@ -152,3 +152,23 @@ def test_a_short_or_unsure_turn_adds_nothing():
     unsure = {"online_marketing_sales": 0.3, "data": 0.3, "automatisering": 0.35, "overig": 0.05}
     evidence = [(shop, 30), (short, ts.TURN_MIN_WEIGHT - 1), (unsure, 10)]
     assert ts.applicable(ts.aggregate(evidence), evidence) == ["online_marketing_sales"]
+
+
+def test_a_turn_with_scored_sentences_gives_evidence_per_sentence():
+    shop = {"online_marketing_sales": 0.9, "data": 0.05, "automatisering": 0.03, "overig": 0.02}
+    figures = {"online_marketing_sales": 0.1, "data": 0.8, "automatisering": 0.05,
+               "overig": 0.05}
+    parse = {"text": "een lange tekst", "theme_scores": shop,
+             "theme_sentences": [{"words": 12, "scores": shop}, {"words": 8, "scores": figures}]}
+    evidence = ts.evidence_of_parse(parse, weight=0.5)
+    assert [w for _, w in evidence] == [6.0, 4.0]
+    assert max(evidence[1][0], key=evidence[1][0].get) == "data"
+    assert ts.applicable(ts.aggregate(evidence), evidence) == ["online_marketing_sales", "data"]
+
+
+def test_a_turn_without_sentences_is_one_piece_of_evidence():
+    parse = {"text": "we willen meer klanten via google",
+             "theme_scores": {"online_marketing_sales": 0.8, "data": 0.2}}
+    [(scores, weight)] = ts.evidence_of_parse(parse)
+    assert weight == 6 and scores["online_marketing_sales"] == pytest.approx(0.8)
+    assert ts.evidence_of_parse({"text": "x " * 100})[0][1] == 40  # long turns are capped
