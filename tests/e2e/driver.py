@@ -118,3 +118,45 @@ class Chat:
             asked[key] = asked.get(key, 0) + 1
             self.say(answer)
         raise AssertionError("conversation did not finish:\n" + self.transcript())
+
+    def play(self, answers: dict[str, str | list[str]], max_turns: int = 45,
+             max_asks: int = 4) -> dict:
+        """Like run(), but never raises: answers until a ticket reference appears, then
+        reports what happened: {reference, turns, asks, stuck_at, reason}. `stuck_at` is the
+        question the conversation ended on without a ticket (None when a reference came);
+        a question asked `max_asks` times counts as stuck there."""
+        asks: dict[str, int] = {}
+        record = {"reference": None, "turns": 0, "asks": asks, "stuck_at": None, "reason": ""}
+
+        def end(stuck_at: str | None, reason: str) -> dict:
+            record.update(stuck_at=stuck_at, reason=reason, state=self.state,
+                          turns=sum(1 for who, _ in self.log if who == "user"))
+            return record
+
+        for _ in range(max_turns):
+            found = REFERENCE.search(self.text)
+            if found or self.ticket_reference:
+                record["reference"] = self.ticket_reference or found.group(0)
+                return end(None, "ticket")
+            if self.state != "bot":
+                return end(self.question or "(handover)", f"conversation state {self.state}")
+            key = self.question
+            if key is None:
+                return end("(unrecognised)", "no known question in: " + self.text[-300:])
+            if key not in answers:
+                return end(key, f"the persona has no answer to {key}")
+            if asks.get(key, 0) >= max_asks:
+                return end(key, f"{key} asked {asks[key]} times")
+            answer = answers[key]
+            if isinstance(answer, list):
+                answer = answer[min(asks.get(key, 0), len(answer) - 1)]
+            asks[key] = asks.get(key, 0) + 1
+            try:
+                self.say(answer)
+            except AssertionError as exc:  # the API refused the message
+                return end(key, f"the API failed: {str(exc)[:300]}")
+        found = REFERENCE.search(self.text)
+        if found or self.ticket_reference:
+            record["reference"] = self.ticket_reference or found.group(0)
+            return end(None, "ticket")
+        return end(self.question, f"no ticket after {max_turns} turns")
