@@ -100,6 +100,7 @@ def callback(db: Database, hours: OfficeHours, conversation_id: str, *, reason: 
     with db.session() as s:
         handover.request(s, conversation_id=conversation_id, reason=handover_reason, hours=hours)
         row, _created = callbacks.request(s, conversation_id=conversation_id, reason=reason)
+        handover.changed(s, conversation_id, "callback")  # the helpdesk group sees it
         if say:
             conversations.add_message(s, conversation_id=conversation_id, sender="bot",
                                       text=say)
@@ -124,6 +125,7 @@ def after_handover(db: Database, hours: OfficeHours, helpdesk_number: str,
         # open without a helpdesk number: nobody can take the call now either
         callbacks.request(s, conversation_id=conversation_id,
                           reason="no_answer" if status["open"] else "outside_hours")
+        handover.changed(s, conversation_id, "callback")
         when = "zo snel mogelijk" if status["open"] else status["next_opening"]
         text = texts["callback"].format(when=when)
         conversations.add_message(s, conversation_id=conversation_id, sender="bot", text=text)
@@ -143,6 +145,7 @@ def dial_ended(db: Database, conversation_id: str, answered: bool, say: str) -> 
             conversation.state = "waiting_for_human"
             conversation.handover_requested_at = utcnow()
         callbacks.request(s, conversation_id=conversation_id, reason="no_answer")
+        handover.changed(s, conversation_id, "callback")
         conversations.add_message(s, conversation_id=conversation_id, sender="bot", text=say)
 
 
@@ -160,6 +163,7 @@ def call_ended(db: Database, call_sid: str, status: str) -> bool | None:
         conversation.call_ended_at = utcnow()
         if conversation.state == "waiting_for_human":
             callbacks.request(s, conversation_id=conversation.id, reason="hangup")
+            handover.changed(s, conversation.id, "callback")
         return True
 
 

@@ -4,6 +4,7 @@ Every transition is one conditional UPDATE, so two students claiming at once can
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlalchemy import select, update
@@ -14,6 +15,19 @@ from backend.services import callbacks, conversations
 from backend.services.helpdesk_hours import OfficeHours
 
 REASONS = ("asked", "bot_failed", "frustrated", "sensitive", "staff")
+
+# Called as hook(session, conversation_id, event) inside the unit of work of every transition,
+# after it (so it commits or rolls back with it), with event requested | claimed | released |
+# closed | callback; the Telegram group keeps its posts in step this way
+# (backend/telegram/sync.py). A hook must not raise.
+Hook = Callable[[Session, str, str], None]
+hooks: list[Hook] = []
+
+
+def changed(db: Session, conversation_id: str, event: str) -> None:
+    """Tell the hooks; also for changes made outside this module (a phone callback request)."""
+    for hook in hooks:
+        hook(db, conversation_id, event)
 
 
 class HandoverConflict(RuntimeError):
@@ -76,6 +90,7 @@ def request(db: Session, *, conversation_id: str, reason: str, hours: OfficeHour
         conversation.claimed_at = None
         conversation.callback = not status["open"]
         db.flush()
+        changed(db, conversation_id, "requested")
     return {"state": conversation.state, "callback": conversation.callback, **status}
 
 
@@ -91,6 +106,7 @@ def claim(db: Session, *, conversation_id: str, staff: str, now: datetime | None
     )
     if result.rowcount == 1:
         db.refresh(conversation)
+        changed(db, conversation_id, "claimed")
         return
     db.refresh(conversation)
     if conversation.state == "human" and conversation.assigned_to == staff:
@@ -116,6 +132,7 @@ def release(db: Session, *, conversation_id: str) -> None:
     conversation.assigned_to = None
     conversation.callback = False
     db.flush()
+    changed(db, conversation_id, "released")
 
 
 def close(db: Session, *, conversation_id: str, outcome: str, now: datetime | None = None) -> None:
@@ -126,6 +143,7 @@ def close(db: Session, *, conversation_id: str, outcome: str, now: datetime | No
     conversation.closed_at = _utc(now or utcnow())
     conversation.outcome = outcome
     db.flush()
+    changed(db, conversation_id, "closed")
 
 
 def expire_waiting(db: Session, *, hours: OfficeHours, now: datetime | None = None) -> list[str]:
@@ -137,16 +155,18 @@ def expire_waiting(db: Session, *, hours: OfficeHours, now: datetime | None = No
                                    Conversation.callback.is_(False),
                                    Conversation.handover_requested_at.is_not(None))
     ).all()
-    changed = []
+    expired = []
     for conversation in rows:
         requested = _utc(conversation.handover_requested_at)
         timeout = hours.for_werkplaats(werkplaats_of(db, conversation.id)).claim_timeout
         if now - requested >= timeout:
             conversation.callback = True  # the queue's flag, and a record staff act on
             callbacks.request(db, conversation_id=conversation.id, reason="claim_timeout")
-            changed.append(conversation.id)
+            expired.append(conversation.id)
     db.flush()
-    return changed
+    for conversation_id in expired:
+        changed(db, conversation_id, "callback")
+    return expired
 
 
 CALLBACK_TEXT = (

@@ -2,7 +2,8 @@
 answers the entrepreneur, /vrij hands the conversation back to the bot, /sluit closes it.
 
 The database work is in store (one unit of work per action); this module talks to Telegram:
-answers callback queries, edits the post to show its new state, tells students why not."""
+answers callback queries, has the notifier edit the post to show its new state (retried like
+any other edit when Telegram fails), tells students why not."""
 
 from __future__ import annotations
 
@@ -13,17 +14,18 @@ from telegram import Bot, CallbackQuery, Message, ReplyParameters, Update
 from telegram.error import TelegramError
 
 from backend.db import Database
-from backend.models import utcnow
 from backend.rasa_client import RasaUnavailable
 from backend.services.turns import TurnService
-from backend.telegram import store, texts
+from backend.telegram import store, sync, texts
+from backend.telegram.notifier import Notifier
 
 log = logging.getLogger("backend.telegram")
 
 
 class UpdateHandler:
-    def __init__(self, *, db: Database, bot: Bot, turns: TurnService, max_text_chars: int) -> None:
-        self.db, self.bot, self.turns = db, bot, turns
+    def __init__(self, *, db: Database, bot: Bot, turns: TurnService, notifier: Notifier,
+                 max_text_chars: int) -> None:
+        self.db, self.bot, self.turns, self.notifier = db, bot, turns, notifier
         self.max_text_chars = max_text_chars
 
     def _in_db(self, fn, **kwargs):
@@ -65,16 +67,19 @@ class UpdateHandler:
             conversation_id=data.removeprefix(texts.CLAIM_PREFIX), user_id=query.from_user.id,
             name=name,
         )
-        if isinstance(result, store.Refused):
+        if isinstance(result, store.Refused):  # nothing changed; the student hears why
             await self._answer(query, str(result))
+            if post.reply_markup is not None:  # this post still offers the button: out of date
+                await self._repair(post.chat.id, post.message_id)
             return
         row_id, answer = result
         await self._answer(query, answer)
-        if answer == texts.CLAIMED_OK:
-            view = await self._db(store.view, row_id=row_id)
-            minutes = texts.minutes_between(view.requested_at, view.claimed_at or utcnow())
-            await self._edit(post.chat.id, post.message_id, view,
-                             texts.claimed_line(name, minutes))
+        await self.notifier.edit(row_id)  # marked by the claim: shows who has it now
+
+    async def _repair(self, chat_id: int, message_id: int) -> None:
+        row_id = await self._db(sync.out_of_date, chat_id=chat_id, message_id=message_id)
+        if row_id is not None:
+            await self.notifier.edit(row_id)
 
     async def _answer(self, query: CallbackQuery, text: str) -> None:
         try:
@@ -107,8 +112,7 @@ class UpdateHandler:
             if isinstance(result, store.Refused):
                 await self._say(message, str(result))
             else:
-                await self._refresh(result, message.chat.id, target.message_id,
-                                    texts.closed_line(name, outcome))
+                await self.notifier.edit(result, ("closed", texts.closed_line(name, outcome)))
         elif command == "unknown":
             await self._say(message, texts.UNKNOWN_COMMAND)
         elif message.text is None:
@@ -125,26 +129,12 @@ class UpdateHandler:
             await self._say(message, str(result))
             return
         row_id, conversation_id = result
-        await self._refresh(row_id, where["chat_id"], where["message_id"],
-                            texts.released_line(name))
+        await self.notifier.edit(row_id, ("bot", texts.released_line(name)))
         try:  # the bot says so to the entrepreneur and picks the intake up again
             await self.turns.resume(conversation_id=conversation_id)
         except RasaUnavailable:
             log.warning("bot unavailable to resume %s; it answers the next message",
                         conversation_id)
-
-    async def _refresh(self, row_id: int, chat_id: int, message_id: int, line: str) -> None:
-        view = await self._db(store.view, row_id=row_id)
-        if view is not None:
-            await self._edit(chat_id, message_id, view, line)
-
-    async def _edit(self, chat_id: int, message_id: int, view: texts.PostView, line: str) -> None:
-        """Show the post's new state; without reply_markup the 'Oppakken' button goes away."""
-        try:
-            await self.bot.edit_message_text(texts.render(view, utcnow(), line),
-                                             chat_id=chat_id, message_id=message_id)
-        except TelegramError as exc:
-            log.warning("telegram editMessageText failed: %s", exc)
 
     async def _say(self, message: Message, text: str) -> None:
         try:

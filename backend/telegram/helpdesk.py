@@ -1,6 +1,7 @@
 """The Telegram helpdesk group as one object on app.state.telegram: the Bot (python-telegram-bot,
 pointed at TELEGRAM_API_URL), the notifier, the update handler, and the lifespan tasks (outbox
 retry loop; getUpdates polling or setWebhook). TELEGRAM_MODE=off makes every entry point a no-op.
+While on, every hand-over change in this database keeps the group's posts in step (sync.py).
 
 We use PTB's Bot and its types, not its Application: the hub is already an ASGI app with a
 lifespan, so the webhook is one of its routes and polling is one of its tasks."""
@@ -19,7 +20,7 @@ from telegram.request import HTTPXRequest
 from backend.db import Database
 from backend.services.turns import TurnService
 from backend.settings import Settings
-from backend.telegram import store
+from backend.telegram import store, sync
 from backend.telegram.handler import UpdateHandler
 from backend.telegram.notifier import Notifier
 
@@ -40,6 +41,9 @@ class TelegramHelpdesk:
         self._requests: list[HTTPXRequest] = []
         self._tasks: list[asyncio.Task] = []
         self._lock = asyncio.Lock()  # one update at a time: a student's replies stay in order
+        self._loop: asyncio.AbstractEventLoop | None = None
+        if self.enabled:  # posts are queued from now on, delivered once started
+            sync.attach(db.engine, self.wake)
 
     @property
     def enabled(self) -> bool:
@@ -56,6 +60,7 @@ class TelegramHelpdesk:
             return
         logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines show the token
         self._lock = asyncio.Lock()  # bound to this (the serving) event loop
+        self._loop = asyncio.get_running_loop()
         self._requests = [
             HTTPXRequest(connection_pool_size=8, connect_timeout=5, read_timeout=10,
                          write_timeout=10, pool_timeout=5),
@@ -70,6 +75,7 @@ class TelegramHelpdesk:
                                  retry_seconds=self.settings.telegram_retry_seconds,
                                  redact=self.redact)
         self.handler = UpdateHandler(db=self.db, bot=self.bot, turns=self.turns,
+                                     notifier=self.notifier,
                                      max_text_chars=self.settings.max_text_chars)
         self._tasks.append(asyncio.create_task(self.notifier.run_forever()))
         if self.mode == "polling":
@@ -82,6 +88,7 @@ class TelegramHelpdesk:
         log.info("telegram helpdesk group on (%s)", self.mode)
 
     async def stop(self) -> None:
+        self._loop = None
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -102,14 +109,28 @@ class TelegramHelpdesk:
 
     # --- hand-over requests ------------------------------------------------------------------
 
+    def wake(self) -> None:
+        """A post was queued or marked for an edit (called from any thread, after the commit):
+        the retry loop runs a round now."""
+        loop, notifier = self._loop, self.notifier
+        if loop is None or notifier is None:
+            return  # not started: the loop's first round picks it up
+        try:
+            loop.call_soon_threadsafe(notifier.wakeup.set)
+        except RuntimeError:  # the loop is closing
+            pass
+
     def handover_requested(self, conversation_id: str, background: BackgroundTasks) -> None:
-        """Called by the hand-over API after the request is committed. Queues the post in the
-        outbox and tries it after the response; never raises (Telegram is not the request)."""
+        """Called by the hand-over API after the request is committed (the hand-over hook has
+        queued the post by then). Tries the post after the response; never raises (Telegram is
+        not the request)."""
         if not self.enabled:
             return
         try:
             with self.db.session() as s:
-                row_id = store.enqueue(s, conversation_id=conversation_id)
+                # (a round woken by the commit may be posting it now: deliver waits for it)
+                row_id = store.enqueue(s, conversation_id=conversation_id) or store.newest_id(
+                    s, conversation_id)
         except IntegrityError:
             return  # queued at this very moment by a concurrent identical request
         except Exception:

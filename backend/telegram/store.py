@@ -10,8 +10,16 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from backend.models import Conversation, TelegramHandover, TelegramUpdate, Ticket
-from backend.services import handover
+from backend.channels.voice_store import PHONE_STAFF
+from backend.models import (
+    Conversation,
+    StaffUser,
+    TelegramHandover,
+    TelegramUpdate,
+    Ticket,
+    utcnow,
+)
+from backend.services import callbacks, handover
 from backend.services.conversations import clean_text
 from backend.telegram import texts
 
@@ -83,12 +91,36 @@ def finish(db: Session, *, row_id: int, status: str, error: str | None = None,
     db.flush()
 
 
+def holder(db: Session, row: TelegramHandover,
+           conversation: Conversation) -> tuple[str | None, str | None]:
+    """(first name, via) of whoever has the conversation: the student who claimed it from this
+    post (telegram), a dashboard user (by e-mail), the helpdesk phone, or a staff tool's name."""
+    who = conversation.assigned_to
+    if conversation.state != "human" or not who:
+        return None, None
+    if row.claimed_by_id is not None and who == row.claimed_by:
+        return row.claimed_by, "telegram"
+    if who == PHONE_STAFF:
+        return None, "phone"
+    name = db.scalar(select(StaffUser.name).where(StaffUser.email == who))
+    if name is not None:
+        return texts.first_name((name.split() or ["collega"])[0]), "dashboard"
+    return texts.first_name(who.split("@", 1)[0]), "other"
+
+
+def newest_id(db: Session, conversation_id: str) -> int | None:
+    return db.scalar(select(func.max(TelegramHandover.id))
+                     .where(TelegramHandover.conversation_id == conversation_id))
+
+
 def view(db: Session, *, row_id: int) -> texts.PostView | None:
     row = db.get(TelegramHandover, row_id)
     conversation = db.get(Conversation, row.conversation_id) if row else None
     if conversation is None:
         return None
     ticket = db.scalar(select(Ticket).where(Ticket.conversation_id == conversation.id))
+    claimer, via = holder(db, row, conversation)
+    callback = callbacks.open_for(db, conversation_id=conversation.id)
     return texts.PostView(
         conversation_id=conversation.id,
         state=conversation.state,
@@ -99,6 +131,12 @@ def view(db: Session, *, row_id: int) -> texts.PostView | None:
         theme=ticket.theme if ticket else None,
         ticket_reference=ticket.reference if ticket else None,
         claimed_at=_utc(conversation.claimed_at) if conversation.claimed_at else None,
+        claimer=claimer,
+        claimed_via=via,
+        outcome=conversation.outcome,
+        callback_reference=callback.reference if callback else None,
+        callback_reason=callback.reason if callback else None,
+        superseded=newest_id(db, conversation.id) != row.id,
     )
 
 
@@ -115,9 +153,7 @@ def _current(db: Session, chat_id: int, message_id: int) -> tuple[TelegramHandov
     conversation = db.get(Conversation, row.conversation_id) if row else None
     if row is None or conversation is None:
         raise Refused(texts.UNKNOWN_POST)
-    newest = db.scalar(select(func.max(TelegramHandover.id))
-                       .where(TelegramHandover.conversation_id == row.conversation_id))
-    if newest != row.id:
+    if newest_id(db, row.conversation_id) != row.id:
         raise Refused(texts.OLD_POST)
     return row, conversation
 
@@ -125,21 +161,27 @@ def _current(db: Session, chat_id: int, message_id: int) -> tuple[TelegramHandov
 def claim(db: Session, *, chat_id: int, message_id: int, conversation_id: str, user_id: int,
           name: str) -> tuple[int, str]:
     """The 'Oppakken' button. Returns (row id, answer). Two students at once: the conditional
-    UPDATEs (the hand-over service's, then this row's) let exactly one win."""
+    UPDATEs (the hand-over service's, then this row's) let exactly one win. A conversation
+    someone already has (here, in the dashboard, on the phone) is refused and left as it is."""
     row, conversation = _current(db, chat_id, message_id)
     if row.conversation_id != conversation_id:
         raise Refused(texts.UNKNOWN_POST)
-    if conversation.state == "human" and row.claimed_by_id == user_id:
-        return row.id, texts.CLAIMED_AGAIN
+    if conversation.state == "human":
+        if row.claimed_by_id == user_id and conversation.assigned_to == row.claimed_by:
+            return row.id, texts.CLAIMED_AGAIN
+        raise _taken(db, row, conversation)
     if conversation.state == "bot":
         raise Refused(texts.BACK_WITH_BOT)
+    now = utcnow()
     try:
-        handover.claim(db, conversation_id=conversation_id, staff=name)
+        handover.claim(db, conversation_id=conversation_id, staff=name, now=now)
     except handover.HandoverConflict:
         db.refresh(conversation)
         if conversation.state == "human":
-            raise Refused(texts.taken_by(conversation.assigned_to)) from None
+            raise _taken(db, row, conversation) from None
         raise Refused(texts.ALREADY_CLOSED) from None
+    if conversation.claimed_at is None or _utc(conversation.claimed_at) != _utc(now):
+        raise _taken(db, row, conversation)  # claimed just now by someone of the same name
     won = db.execute(
         update(TelegramHandover)
         .where(TelegramHandover.id == row.id,
@@ -152,6 +194,11 @@ def claim(db: Session, *, chat_id: int, message_id: int, conversation_id: str, u
         db.refresh(row)
         raise Refused(texts.taken_by(row.claimed_by))
     return row.id, texts.CLAIMED_OK
+
+
+def _taken(db: Session, row: TelegramHandover, conversation: Conversation) -> Refused:
+    db.refresh(row)
+    return Refused(texts.taken_by(texts.holder(*holder(db, row, conversation))))
 
 
 def _claimer(db: Session, chat_id: int, message_id: int, user_id: int, *,
@@ -168,7 +215,7 @@ def _claimer(db: Session, chat_id: int, message_id: int, user_id: int, *,
             return row, conversation
         raise Refused(texts.CLAIM_FIRST)
     if row.claimed_by_id != user_id or conversation.assigned_to != row.claimed_by:
-        raise Refused(texts.only_claimer(conversation.assigned_to))
+        raise Refused(texts.only_claimer(texts.holder(*holder(db, row, conversation))))
     return row, conversation
 
 

@@ -1,8 +1,9 @@
 """What the helpdesk group reads: the hand-over post, its status line, and short Dutch answers.
 
 Pure functions (no Telegram, no database). Privacy rule: a post names the theme, the channel,
-the waiting time, the reason and the ticket reference, and the first name of the student who
-has it; never the entrepreneur's name, e-mail, phone, company or words."""
+the waiting time, the reason, the ticket and callback references, and the first name of the
+student who has it; never the entrepreneur's name, e-mail, phone, company or words (nor the
+note a student adds to an outcome in the dashboard)."""
 
 from __future__ import annotations
 
@@ -31,7 +32,20 @@ REASONS = {
     "staff": "door de helpdesk gestart",
 }
 
+CALLBACK_TITLES = {
+    "outside_hours": "Terugbelverzoek: de helpdesk was dicht",
+    "claim_timeout": "Terugbelverzoek: niemand pakte het op tijd op",
+    "no_answer": "Terugbelverzoek: de helpdesk nam de telefoon niet op",
+    "caller_choice": "Terugbelverzoek: de beller wil teruggebeld worden",
+    "hangup": "Terugbelverzoek: de beller hing op tijdens het wachten",
+    "bot_down": "Terugbelverzoek: de assistent was niet bereikbaar",
+}
+
 WAITING = "Wie pakt dit op? Gebruik de knop hieronder."
+CALLBACK_WAITING = ("Wordt teruggebeld. Wie neemt contact op? Pak het op met de knop hieronder; "
+                    "de gegevens staan in het dashboard (Terugbellen).")
+RELEASED = "Teruggegeven aan de bot."
+SUPERSEDED = "Dit verzoek is voorbij; er is een nieuwer bericht over dit gesprek."
 HOW_TO = ("Antwoord op dit bericht (Beantwoorden) om de ondernemer te schrijven; /vrij geeft het "
           "gesprek terug aan de bot, /sluit [uitkomst] sluit het af.")
 CLAIMED_OK = "Je hebt dit gesprek opgepakt. Antwoord op het bericht om de ondernemer te schrijven."
@@ -55,6 +69,14 @@ def taken_by(name: str | None) -> str:
     return f"Al opgepakt door {name or 'iemand anders'}."
 
 
+def holder(name: str | None, via: str | None) -> str:
+    """Who has a conversation, as the group may read it: a first name and where they work."""
+    if via == "phone":
+        return "de helpdesk aan de telefoon"
+    name = name or "iemand anders"
+    return f"{name} via dashboard" if via == "dashboard" else name
+
+
 def only_claimer(name: str | None) -> str:
     who = name or "iemand anders"
     return f"Dit gesprek is opgepakt door {who}; alleen die kan hier antwoorden."
@@ -72,6 +94,11 @@ def closed_line(name: str, outcome: str) -> str:
     return f"Gesloten door {name} (uitkomst: {outcome})."
 
 
+def public_outcome(outcome: str | None) -> str:
+    """The dashboard stores 'uitkomst: notitie'; the note stays out of the group."""
+    return (outcome or "afgehandeld").split(":", 1)[0].strip() or "afgehandeld"
+
+
 @dataclass(frozen=True)
 class PostView:
     """What a hand-over post may show (and nothing else)."""
@@ -85,6 +112,36 @@ class PostView:
     theme: str | None
     ticket_reference: str | None
     claimed_at: datetime | None = None
+    claimer: str | None = None  # a first name (see holder)
+    claimed_via: str | None = None  # telegram | dashboard | phone | other
+    outcome: str | None = None
+    callback_reference: str | None = None
+    callback_reason: str | None = None
+    superseded: bool = False  # a newer request about the conversation has its own post
+
+
+def has_button(view: PostView) -> bool:
+    """'Oppakken' is offered only while the request this post is about waits for a person."""
+    return view.state == "waiting_for_human" and not view.superseded
+
+
+def status_line(view: PostView, now: datetime) -> str:
+    """The last line of a post: what is happening with the request now."""
+    if view.superseded:
+        return SUPERSEDED
+    if view.state == "waiting_for_human":
+        return CALLBACK_WAITING if view.callback else WAITING
+    if view.state == "bot":
+        return RELEASED
+    if view.state == "closed":
+        return f"Afgesloten ({public_outcome(view.outcome)})."
+    minutes = minutes_between(view.requested_at, view.claimed_at or now)
+    if view.claimed_via == "telegram":
+        return claimed_line(view.claimer or "student", minutes)
+    if view.claimed_via == "phone":
+        return ("Doorverbonden: de helpdesk heeft de beller aan de telefoon "
+                f"(na {_duration(minutes)}).")
+    return f"Opgepakt door {holder(view.claimer, view.claimed_via)} na {_duration(minutes)}."
 
 
 def first_name(value: str | None) -> str:
@@ -105,13 +162,16 @@ def _duration(minutes: int) -> str:
     return f"{minutes // 60} u {minutes % 60} min"
 
 
-def render(view: PostView, now: datetime, status_line: str) -> str:
-    """The group message for one hand-over request."""
+def render(view: PostView, now: datetime, line: str | None = None) -> str:
+    """The group message for one hand-over request; the status line follows the conversation
+    unless one is given (a student's own action, named)."""
     requested = view.requested_at
     requested = requested.replace(tzinfo=UTC) if requested.tzinfo is None else requested
     waited = minutes_between(requested, view.claimed_at or now)
-    title = ("Terugbelverzoek: de helpdesk was dicht" if view.callback
-             else "Nieuwe hand-over: een ondernemer wacht op een student")
+    if view.callback:
+        title = CALLBACK_TITLES.get(view.callback_reason or "", CALLBACK_TITLES["outside_hours"])
+    else:
+        title = "Nieuwe hand-over: een ondernemer wacht op een student"
     lines = [
         title,
         f"Thema: {THEMES.get(view.theme, view.theme) if view.theme else 'nog onbekend'}",
@@ -121,7 +181,9 @@ def render(view: PostView, now: datetime, status_line: str) -> str:
     ]
     if view.ticket_reference:
         lines.append(f"Ticket: {view.ticket_reference}")
-    return "\n".join(lines) + "\n\n" + status_line
+    if view.callback_reference:
+        lines.append(f"Terugbelverzoek: {view.callback_reference}")
+    return "\n".join(lines) + "\n\n" + (line or status_line(view, now))
 
 
 def parse_command(text: str | None) -> tuple[str | None, str]:
