@@ -69,7 +69,9 @@ class ThemeModel:
         return self.predict_proba([text])[0]
 
 
-SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+# Sentence ends, and clause boundaries where a second topic usually starts ("..., en een
+# dashboard met marges", "..., maar ook ...", "daarnaast ...").
+SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+|,\s+(?=(?:en|maar|ook|daarnaast|verder)\s)")
 MIN_SENTENCE_WORDS = 3
 
 

@@ -26,7 +26,7 @@ UNSURE_TOP = 0.55
 UNSURE_MARGIN = 0.15
 SECOND_THEME_SHARE = 0.3
 TURN_THEME_SCORE = 0.7
-TURN_MIN_WEIGHT = 4
+TURN_MIN_WEIGHT = 3
 
 
 def theme_scores(intent_ranking: Iterable[Mapping]) -> dict[str, float]:

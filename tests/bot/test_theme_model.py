@@ -95,3 +95,5 @@ def test_sentences_worth_scoring_on_their_own():
     assert sentences("eh nou wij hebben een webshop en de voorraad klopt nooit") == [
         "eh nou wij hebben een webshop en de voorraad klopt nooit"]
     assert sentences("") == []
+    assert sentences("Orders die automatisch in het systeem komen, en een dashboard met marges") \
+        == ["Orders die automatisch in het systeem komen", "en een dashboard met marges"]
