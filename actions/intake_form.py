@@ -54,8 +54,8 @@ def interruption(tracker: Tracker, requested: str | None) -> str | None:
         return None
     if requested in FREE_TEXT and len(text.split()) > 8:
         return None
-    if requested in OPEN_ANSWER and name in NOT_AN_ANSWER_THERE:
-        return None
+    if requested in OPEN_ANSWER and name == "out_of_scope" and not text.rstrip().endswith("?"):
+        return None  # a name or a story the NLU finds odd; a question to the bot still is one
     if name in NOT_AN_ANSWER_THERE and _interrupted_before(tracker, requested):
         # The same question was already answered with "that is not for me" once: never loop;
         # take the text as the answer and let the slot's validator judge it.

@@ -652,6 +652,14 @@ async def test_an_open_question_takes_what_sounds_out_of_scope_as_the_answer(
     assert slots.get(requested) not in (None, "")
 
 
+async def test_a_question_to_the_bot_at_an_open_question_is_still_an_interruption(domain):
+    tracker = build_tracker("interruption", text="ben jij een robot?", intent="chitchat",
+                            confidence=0.95, requested_slot="company_name", domain=domain)
+    _events, dispatcher, slots = await run_form(tracker, domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_chitchat"]
+    assert slots["company_name"] is None
+
+
 async def test_out_of_scope_twice_for_the_same_question_is_taken_as_the_answer(domain):
     first = build_tracker("interruption", text="ingrid at peeters punt nl", intent="out_of_scope",
                           confidence=0.95, domain=domain)
