@@ -8,7 +8,6 @@ import time
 
 import pytest
 
-from backend.db import Database
 from backend.models import Conversation, Message
 from backend.services import handover
 from tests.backend.fake_twilio import AUTH_TOKEN
@@ -20,6 +19,7 @@ from tests.backend.voice_helpers import (
     call_params,
     callback_requests,
     conversation,
+    follow_the_hours,  # noqa: F401  (autouse fixture)
     gather,
     new_call,
     says,
@@ -31,15 +31,6 @@ OPTIONS = [{"title": "Ja, dat mag 👍", "payload": "ja"},
            {"title": "Nee, liever niet", "payload": "nee"}]
 HANDOVER_TEXT = "Ik zet je door naar een medewerker."
 
-
-@pytest.fixture(autouse=True)
-def follow_the_hours(migrated):
-    """The helpdesk switch is global: every test ends following the office hours again."""
-    yield
-    db = Database(migrated)
-    with db.session() as s:
-        handover.set_override(s, open_now=None, by="test")
-    db.engine.dispose()
 
 @pytest.fixture
 def phone_app(migrated, fake_rasa, twilio):

@@ -8,9 +8,8 @@ import json
 
 import pytest
 
-from backend.db import Database
 from backend.models import Conversation, OutboxMessage
-from backend.services import handover, voice_text
+from backend.services import voice_text
 from tests.backend.voice_helpers import (
     action_query,
     answer,
@@ -18,6 +17,7 @@ from tests.backend.voice_helpers import (
     call,
     callback_requests,
     conversation,
+    follow_the_hours,  # noqa: F401  (autouse fixture)
     new_call,
     says,
     sent_to_bot,
@@ -39,15 +39,6 @@ from tests.backend.whatsapp_helpers import whatsapp_app as app_for
 TEMPLATE = "HX" + "cd" * 16
 EMPLOYEES_Q = "Met hoeveel mensen werken jullie, jijzelf meegeteld?"
 
-
-@pytest.fixture(autouse=True)
-def follow_the_hours(migrated):
-    """The helpdesk switch is global: every test ends following the office hours again."""
-    yield
-    db = Database(migrated)
-    with db.session() as s:
-        handover.set_override(s, open_now=None, by="test")
-    db.engine.dispose()
 
 @pytest.fixture
 def line(migrated, fake_rasa, twilio, staff):

@@ -9,9 +9,12 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from itertools import count
 
+import pytest
 from sqlalchemy import select
 
+from backend.db import Database
 from backend.models import CallbackRequest, Conversation, Message
+from backend.services import handover
 from tests.backend.fake_twilio import ACCOUNT_SID
 from tests.backend.whatsapp_helpers import PUBLIC, post, rows
 
@@ -120,3 +123,13 @@ def ask_questions(rasa, flow: dict[str, tuple], first: tuple = ("Wat is je e-mai
 
 def sent_to_bot(rasa, conversation_id: str) -> list[str]:
     return [r["message"] for r in rasa.received if r["sender"] == conversation_id]
+
+
+@pytest.fixture(autouse=True)
+def follow_the_hours(migrated):
+    """The helpdesk switch is global: every test ends following the office hours again."""
+    yield
+    db = Database(migrated)
+    with db.session() as s:
+        handover.set_override(s, open_now=None, by="test")
+    db.engine.dispose()
